@@ -1,0 +1,292 @@
+package io.metaproxy.bench.load;
+
+import io.metaproxy.bench.net.Transport;
+import io.metaproxy.bench.protocol.BenchProtocol;
+import io.metaproxy.bench.protocol.RequestShape;
+import io.metaproxy.bench.report.StepRecord;
+import io.metaproxy.bench.report.StepsCsv;
+import io.metaproxy.bench.stats.LatencySummary;
+import io.metaproxy.bench.stats.ProcCpu;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.HdrHistogram.HistogramLogWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code load}: one scenario of a session. Connects, warms up, measures closed-loop maximum throughput, then open-loop
+ * latency at several rates; appends one CSV row per measured step.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Generate load against one address: warm-up, closed-loop maximum throughput, then open-loop steps at fixed rates.",
+      "Open-loop latency is measured from each request's intended send time (corrected for coordinated omission)."
+    })
+public final class LoadCommand implements Callable<Integer> {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._%+-]+");
+
+  @Option(names = "--scenario", defaultValue = "direct", description = "Name of this scenario in results (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--protocol", defaultValue = "dubbo", description = "Wire protocol (default: ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Target address (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", required = true, description = "Target port.")
+  int port;
+
+  @Option(names = "--connections", defaultValue = "64", description = "Connections (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(names = "--threads", description = "Event loop threads (default: the CPUs this process may use).")
+  Integer threads;
+
+  @Option(names = "--payload", defaultValue = "1024",
+      description = "Characters of the request's string argument (default: ${DEFAULT-VALUE}).")
+  int payload;
+
+  @Option(names = "--attachment", description = "Extra attachment key=value on every request; repeatable.")
+  Map<String, String> attachments = new LinkedHashMap<>();
+
+  @Option(names = "--warmup", defaultValue = "10s", description = "Closed-loop warm-up, not recorded (default: ${DEFAULT-VALUE}).")
+  Duration warmup;
+
+  @Option(names = "--duration", defaultValue = "10s", description = "Length of each measured step (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(names = "--pause", defaultValue = "1s", description = "Idle time between steps (default: ${DEFAULT-VALUE}).")
+  Duration pause;
+
+  @Option(names = "--closed-loop", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Measure closed-loop maximum throughput (default: ${DEFAULT-VALUE}).")
+  boolean closedLoop;
+
+  @Option(names = "--depth", defaultValue = "1",
+      description = "Closed loop: requests in flight per connection (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--rates", split = ",",
+      description = "Open-loop rates in requests/s, each optionally labelled: 25%%=12000,50%%=24000 or 12000,24000.")
+  List<String> rates = new ArrayList<>();
+
+  @Option(names = "--fractions", split = ",", defaultValue = "0.25,0.5,0.75,0.9",
+      description = "Without --rates: open-loop rates as fractions of --base-rate, or of the closed-loop maximum "
+          + "(default: ${DEFAULT-VALUE}).")
+  List<Double> fractions;
+
+  @Option(names = "--base-rate", description = "Rate that --fractions apply to (default: this run's closed-loop maximum).")
+  Double baseRate;
+
+  @Option(names = "--max-in-flight", defaultValue = "1024",
+      description = "Open loop: most outstanding requests per connection (default: ${DEFAULT-VALUE}).")
+  int maxInFlight;
+
+  @Option(names = "--timeout", defaultValue = "5s", description = "Request timeout (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--drain", defaultValue = "5s",
+      description = "After each step, how long outstanding requests may finish (default: ${DEFAULT-VALUE}).")
+  Duration drain;
+
+  @Option(names = "--sut-pid", description = "Process under test: its CPU time per request is reported.")
+  Long sutPid;
+
+  @Option(names = "--backend-pid", description = "Backend process: its CPU use is reported too.")
+  Long backendPid;
+
+  @Option(names = "--out", description = "CSV file to append one row per measured step to.")
+  Path out;
+
+  @Option(names = "--rates-out", description = "Write the open-loop rates used (label=rate,...) to this file.")
+  Path ratesOut;
+
+  @Option(names = "--hlog", description = "Write each step's corrected latency histogram (HdrHistogram log) here.")
+  Path hlog;
+
+  @Option(names = "--progress", defaultValue = "line",
+      description = "Progress display: line (a line a second), tty (one rewritten line) or off (default: ${DEFAULT-VALUE}).")
+  String progressMode;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!NAME.matcher(scenario).matches()) {
+      throw new IllegalArgumentException("scenario name may hold letters, digits and ._%+- only: " + scenario);
+    }
+    BenchProtocol wire = BenchProtocol.named(protocol);
+    RequestShape shape = new RequestShape(RequestShape.DEFAULT_SERVICE, "1.0.0", "echo", payload, attachments);
+    int loops = threads == null ? Transport.defaultThreads() : threads;
+    LoadGenerator.Options options = new LoadGenerator.Options(wire, host, port, connections, loops, shape,
+        maxInFlight, timeout, drain);
+    List<LabelledRate> explicitRates = parseRates(rates);
+    Consumer<String> progress = progressSink();
+    HistogramLogWriter histogramLog = null;
+    PrintStream histogramStream = null;
+    if (hlog != null) {
+      histogramStream = new PrintStream(new FileOutputStream(hlog.toFile()), true, StandardCharsets.UTF_8);
+      histogramLog = new HistogramLogWriter(histogramStream);
+      histogramLog.outputComment("scenario " + scenario + ", corrected latency in nanoseconds");
+      histogramLog.outputLogFormatVersion();
+      histogramLog.outputLegend();
+    }
+    try (LoadGenerator generator = LoadGenerator.connect(options)) {
+      System.out.printf(Locale.ROOT, "load: %s -> %s:%d, %s, %d connections on %d %s threads, %d-byte requests%n",
+          scenario, host, port, protocol, connections, loops, Transport.name(), generator.requestBytes());
+      if (!warmup.isZero()) {
+        StepResult warm = generator.run(Step.closed("warmup", warmup, depth), progress);
+        endProgress();
+        System.out.printf(Locale.ROOT, "%-16s %-10s %9.0f ok/s  (not recorded)%s%n", scenario, "warmup",
+            warm.achievedRate(), warm.failures() > 0 ? "  failures " + warm.failures() : "");
+      }
+      Double measuredMax = null;
+      if (closedLoop) {
+        StepResult closed = measure(generator, Step.closed("closed", duration, depth), progress, histogramLog);
+        measuredMax = closed.achievedRate();
+      }
+      List<LabelledRate> openRates = explicitRates;
+      if (openRates.isEmpty()) {
+        Double base = baseRate != null ? baseRate : measuredMax;
+        if (base == null || !(base > 0)) {
+          throw new IllegalArgumentException("no open-loop rates: give --rates, --base-rate, or run the closed loop");
+        }
+        openRates = new ArrayList<>();
+        for (double fraction : fractions) {
+          openRates.add(new LabelledRate(String.format(Locale.ROOT, "%.0f%%", fraction * 100), fraction * base));
+        }
+      }
+      if (ratesOut != null) {
+        List<String> cells = openRates.stream()
+            .map(r -> r.label() + "=" + String.format(Locale.ROOT, "%.0f", r.rate())).toList();
+        Files.writeString(ratesOut, String.join(",", cells) + "\n");
+      }
+      for (LabelledRate rate : openRates) {
+        if (!(rate.rate() >= 1)) {
+          continue;
+        }
+        TimeUnit.MILLISECONDS.sleep(pause.toMillis());
+        measure(generator, Step.open("open-" + rate.label(), rate.rate(), duration), progress, histogramLog);
+      }
+      if (generator.reconnects() > 0) {
+        System.out.println("load: reopened " + generator.reconnects() + " lost connections between steps");
+      }
+    } finally {
+      if (histogramStream != null) {
+        histogramStream.close();
+      }
+    }
+    return 0;
+  }
+
+  private StepResult measure(LoadGenerator generator, Step step, Consumer<String> progress, HistogramLogWriter log)
+      throws IOException, InterruptedException {
+    long selfPid = ProcessHandle.current().pid();
+    OptionalLong sutBefore = cpu(sutPid);
+    OptionalLong backendBefore = cpu(backendPid);
+    OptionalLong selfBefore = ProcCpu.ticks(selfPid);
+    long wallStart = System.nanoTime();
+    StepResult result = generator.run(step, progress);
+    double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+    endProgress();
+    double sutSeconds = delta(sutBefore, cpu(sutPid));
+    double backendSeconds = delta(backendBefore, cpu(backendPid));
+    double selfSeconds = delta(selfBefore, ProcCpu.ticks(selfPid));
+
+    LatencySummary corrected = LatencySummary.of(result.corrected());
+    LatencySummary raw = LatencySummary.of(result.raw());
+    long responses = result.responses();
+    StepRecord record = new StepRecord(scenario, step.label(), step.mode().label(), step.rate(),
+        result.windowNanos() / 1e9, connections, step.mode() == Step.Mode.CLOSED ? step.depth() : 0, payload,
+        generator.requestBytes(), result.sent(), result.ok(), result.errors(), result.timeouts(),
+        result.connectionErrors(), result.unexpected(), result.achievedRate(), corrected.p50(), corrected.p90(),
+        corrected.p99(), corrected.p999(), corrected.max(), corrected.mean(), raw.p50(), raw.p99(), sutSeconds,
+        responses > 0 ? sutSeconds * 1e6 / responses : Double.NaN, sutSeconds / wallSeconds,
+        backendSeconds / wallSeconds, selfSeconds / wallSeconds);
+    if (out != null) {
+      StepsCsv.append(out, record);
+    }
+    if (log != null) {
+      result.corrected().setTag(scenario + "/" + step.label());
+      log.outputIntervalHistogram(result.corrected());
+    }
+    System.out.printf(Locale.ROOT, "%-16s %-10s %s %9.0f ok/s  p50 %7.3f  p99 %7.3f  p99.9 %7.3f  max %8.3f ms"
+            + "  failures %d%s%s%n",
+        scenario, step.label(), step.mode() == Step.Mode.OPEN ? String.format(Locale.ROOT, "at %7.0f/s", step.rate())
+            : "max       ", record.achievedRps(), record.p50(), record.p99(), record.p999(), record.max(),
+        record.failures(),
+        Double.isNaN(record.sutCpuMicrosPerRequest()) ? ""
+            : String.format(Locale.ROOT, "  SUT %.1f us/req (%.2f cores)", record.sutCpuMicrosPerRequest(),
+                record.sutCores()),
+        String.format(Locale.ROOT, "  loadgen %.2f cores", record.loadgenCores()));
+    return result;
+  }
+
+  private static OptionalLong cpu(Long pid) {
+    return pid == null ? OptionalLong.empty() : ProcCpu.ticks(pid);
+  }
+
+  private static double delta(OptionalLong before, OptionalLong after) {
+    if (before.isEmpty() || after.isEmpty()) {
+      return Double.NaN;
+    }
+    return ProcCpu.seconds(after.getAsLong() - before.getAsLong());
+  }
+
+  /** A rate in requests/s and its label for reports. */
+  record LabelledRate(String label, double rate) {}
+
+  static List<LabelledRate> parseRates(List<String> specs) {
+    List<LabelledRate> parsed = new ArrayList<>();
+    for (String spec : specs) {
+      String text = spec.trim();
+      if (text.isEmpty()) {
+        continue;
+      }
+      int equals = text.indexOf('=');
+      String label = equals < 0 ? text : text.substring(0, equals);
+      double rate = Double.parseDouble(equals < 0 ? text : text.substring(equals + 1));
+      if (!NAME.matcher(label).matches()) {
+        throw new IllegalArgumentException("bad rate label '" + label + "'");
+      }
+      parsed.add(new LabelledRate(label, rate));
+    }
+    return parsed;
+  }
+
+  private boolean progressOnLine;
+
+  private Consumer<String> progressSink() {
+    return switch (progressMode) {
+      case "off" -> line -> { };
+      case "tty" -> line -> {
+        System.err.print("\r\033[K" + line);
+        System.err.flush();
+        progressOnLine = true;
+      };
+      default -> System.err::println;
+    };
+  }
+
+  private void endProgress() {
+    if (progressOnLine) {
+      System.err.print("\r\033[K");
+      System.err.flush();
+      progressOnLine = false;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Netty plumbing shared by the load generator and the echo servers: epoll when the platform has it, NIO otherwise. */
+package io.metaproxy.bench.net;

@@ -1,0 +1,615 @@
+package io.metaproxy.host.filter;
+
+import io.metaproxy.api.ErrorType;
+import io.metaproxy.api.Filter;
+import io.metaproxy.api.FilterContext;
+import io.metaproxy.api.FilterStatus;
+import io.metaproxy.api.MessageType;
+import io.metaproxy.api.Metadata;
+import io.metaproxy.api.Mutation;
+import io.metaproxy.host.config.HeaderValue;
+import io.metaproxy.host.route.MetadataView;
+import io.metaproxy.host.route.Route;
+import io.metaproxy.host.server.ListenerRuntime;
+import io.metaproxy.host.server.Snapshot;
+import io.metaproxy.host.stats.RouteStats;
+import io.metaproxy.host.upstream.UpstreamPools;
+import io.metaproxy.host.upstream.UpstreamRequest;
+import io.metaproxy.host.upstream.UpstreamTarget;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's life on the proxy, and the {@link FilterContext} its filters see. Everything runs on the downstream
+ * connection's event loop (upstream connections share it); {@link #resume()} and {@link #reply} hop there when
+ * called from elsewhere.
+ *
+ * <pre>
+ *   request filters, in order ──► router: route, cluster, endpoint, upstream ──► response ──► response filters,
+ *        │ reply()                         │ no route / failure / timeout                       in reverse ──► client
+ *        └────────────────────────────────►└──────────── error reply through the codec ──────────────────────────┘
+ * </pre>
+ *
+ * <p>Buffer ownership: the exchange owns the request Metadata (and its frame) from {@link #start} and the response
+ * Metadata from {@link #onUpstreamResponse}; it releases both in {@link #finish}. What it writes to the client is a
+ * retained duplicate of the response frame or a fresh buffer, owned by the downstream from then on.
+ */
+public final class Exchange implements FilterContext, UpstreamRequest, MetadataView {
+  private static final Logger log = LoggerFactory.getLogger("metaproxy.filter");
+
+  private enum Phase { REQUEST_FILTERS, UPSTREAM, RESPONSE_FILTERS, DONE }
+
+  private final Snapshot snapshot;
+  private final ListenerRuntime listener;
+  private final Downstream downstream;
+  private final EventLoop loop;
+  private final int loopIndex;
+  private final Filter[] filters;
+  private final Metadata request;
+  private final long clientRequestId;
+  private final long startNanos;
+
+  private Phase phase = Phase.REQUEST_FILTERS;
+  /** Request path: the next filter to run. Response path: how many filters are still to run (from the end). */
+  private int filterIndex;
+  private boolean inFilterCall;
+  private boolean paused;
+  private ErrorType pendingError;
+  private String pendingMessage;
+
+  private Mutation requestMutation;
+  private Route route;
+  private boolean routeResolved;
+  private String clusterOverride;
+  private String clusterName;
+  private UpstreamTarget target;
+  private int endpoint = -1;
+  private int retriesLeft;
+  private ScheduledFuture<?> timeout;
+  private RouteStats stats;
+
+  private Metadata response;
+  private Mutation responseMutation;
+  private ErrorType error;
+  private String errorMessage;
+  private Map<String, String> state;
+
+  private Exchange(Snapshot snapshot, ListenerRuntime listener, Downstream downstream, int loopIndex, Metadata request) {
+    this.snapshot = snapshot;
+    this.listener = listener;
+    this.downstream = downstream;
+    this.loop = downstream.loop();
+    this.loopIndex = loopIndex;
+    this.filters = listener.chain().forLoop(loopIndex);
+    this.request = request;
+    this.clientRequestId = request.requestId();
+    this.startNanos = System.nanoTime();
+  }
+
+  /**
+   * Starts a request decoded on {@code downstream}; takes ownership of {@code request}. Must be called on the
+   * downstream's loop.
+   */
+  public static void start(
+      Snapshot snapshot, ListenerRuntime listener, Downstream downstream, int loopIndex, Metadata request) {
+    snapshot.requestStarted(loopIndex);
+    new Exchange(snapshot, listener, downstream, loopIndex, request).runRequestFilters();
+  }
+
+  // ---- the request path -------------------------------------------------------------------------------------------
+
+  private void runRequestFilters() {
+    while (filterIndex < filters.length) {
+      Filter filter = filters[filterIndex++];
+      FilterStatus status;
+      inFilterCall = true;
+      try {
+        status = filter.onRequest(this);
+      } catch (RuntimeException | StackOverflowError e) {
+        status = failedFilter(e);
+      } finally {
+        inFilterCall = false;
+      }
+      if (pendingError != null || status == FilterStatus.STOP) {
+        filterIndex--; // the replying filter's own response side does not run
+        if (pendingError == null) {
+          pendingError = ErrorType.UNSPECIFIED;
+          pendingMessage = "filter " + listener.chain().name(filterIndex) + " stopped the request without a reply";
+        }
+        localReply(pendingError, pendingMessage);
+        return;
+      }
+      if (status == FilterStatus.PAUSE) {
+        paused = true;
+        return;
+      }
+    }
+    forward();
+  }
+
+  private FilterStatus failedFilter(Throwable e) {
+    String name = listener.chain().name(filterIndex - 1);
+    log.warn("[{}] filter {} failed on request {}: {}", listener.name(), name, clientRequestId, e.toString());
+    if (pendingError == null) {
+      pendingError = ErrorType.UNSPECIFIED;
+      pendingMessage = "filter " + name + " failed: " + e;
+    }
+    return FilterStatus.STOP;
+  }
+
+  /** The router: route, cluster, endpoint, upstream. */
+  private void forward() {
+    phase = Phase.UPSTREAM;
+    Route matched = resolveRoute();
+    if (matched == null) {
+      localReply(ErrorType.ROUTE_NOT_FOUND, "no route matches " + describeRequest());
+      return;
+    }
+    clusterName = clusterOverride != null ? clusterOverride : matched.pickCluster();
+    stats = listener.stats(matched, clusterName);
+    stats.requestStarted();
+    target = listener.target(clusterName);
+    if (target == null) {
+      localReply(ErrorType.CLUSTER_NOT_FOUND, "cluster '" + clusterName + "' is not configured (route " + matched.name() + ")");
+      return;
+    }
+    if (target.endpointCount() == 0) {
+      localReply(ErrorType.NO_HEALTHY_UPSTREAM, "cluster '" + clusterName + "' has no endpoints");
+      return;
+    }
+    for (HeaderValue header : matched.requestMutation()) {
+      mutableRequestMutation().set(header.key(), header.value());
+    }
+    retriesLeft = matched.retryAttempts();
+    sendUpstream(-1);
+  }
+
+  private void sendUpstream(int exclude) {
+    endpoint = target.pickEndpoint(loopIndex, pools(), downstream.codecFactory(), exclude);
+    if (!isOneway()) {
+      timeout = loop.schedule(this::onTimeout, route.timeoutNanos(), TimeUnit.NANOSECONDS);
+    }
+    pools().send(target, endpoint, downstream.codecFactory(), this);
+  }
+
+  private UpstreamPools pools() {
+    return UpstreamPools.current(loop, listener.transport(), listener.proxyStats());
+  }
+
+  private void onTimeout() {
+    if (phase != Phase.UPSTREAM) {
+      return;
+    }
+    timeout = null;
+    pools().cancel(target, endpoint, downstream.codecFactory(), this);
+    if (retriesLeft > 0 && route.retryOnTimeout()) {
+      retriesLeft--;
+      sendUpstream(endpoint);
+      return;
+    }
+    localReply(ErrorType.TIMEOUT, "no response from cluster '" + clusterName + "' within "
+        + TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos()) + "ms");
+  }
+
+  // ---- UpstreamRequest ----------------------------------------------------------------------------------------------
+
+  @Override
+  public Metadata requestMetadata() {
+    return request;
+  }
+
+  @Override
+  public Mutation requestMutation() {
+    return requestMutation;
+  }
+
+  private Mutation mutableRequestMutation() {
+    if (requestMutation == null) {
+      requestMutation = new Mutation();
+    }
+    return requestMutation;
+  }
+
+  @Override
+  public boolean isOneway() {
+    return request.messageType() == MessageType.ONEWAY;
+  }
+
+  @Override
+  public void onOnewaySent() {
+    if (phase == Phase.UPSTREAM) {
+      stats.oneway();
+      finish();
+    }
+  }
+
+  @Override
+  public void onUpstreamResponse(Metadata upstreamResponse) {
+    if (phase != Phase.UPSTREAM) {
+      upstreamResponse.release();
+      return;
+    }
+    cancelTimeout();
+    response = upstreamResponse;
+    phase = Phase.RESPONSE_FILTERS;
+    for (HeaderValue header : route.responseMutation()) {
+      responseMutation().set(header.key(), header.value());
+    }
+    filterIndex = filters.length;
+    runResponseFilters();
+  }
+
+  @Override
+  public void onUpstreamFailure(ErrorType failure, String message, boolean connectFailure) {
+    if (phase != Phase.UPSTREAM) {
+      return;
+    }
+    cancelTimeout();
+    if (isOneway()) {
+      log.debug("[{}] oneway request {} not delivered: {}", listener.name(), clientRequestId, message);
+      stats.failed(failure, System.nanoTime() - startNanos);
+      finishQuietly();
+      return;
+    }
+    if (connectFailure) {
+      listener.proxyStats().upstreamConnectFailure(clusterName);
+    }
+    boolean retryable = connectFailure ? route.retryOnConnectFailure() : route.retryOnReset();
+    if (retriesLeft > 0 && retryable) {
+      retriesLeft--;
+      sendUpstream(endpoint);
+      return;
+    }
+    localReply(failure, message + " (cluster '" + clusterName + "')");
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+  }
+
+  // ---- the response path ------------------------------------------------------------------------------------------
+
+  /** Ends the request path with an error reply; response filters of the filters that ran still see it. */
+  private void localReply(ErrorType type, String message) {
+    cancelTimeout();
+    if (phase == Phase.UPSTREAM && target != null && endpoint >= 0) {
+      pools().cancel(target, endpoint, downstream.codecFactory(), this);
+    }
+    if (phase == Phase.REQUEST_FILTERS || phase == Phase.UPSTREAM) {
+      if (phase == Phase.UPSTREAM) {
+        filterIndex = filters.length;
+      }
+      phase = Phase.RESPONSE_FILTERS;
+    }
+    if (response != null) {
+      response.release();
+      response = null;
+    }
+    if (stats == null) {
+      stats = route != null && clusterName != null ? listener.stats(route, clusterName) : listener.unroutedStats();
+      stats.requestStarted();
+    }
+    error = type;
+    errorMessage = message;
+    if (isOneway()) {
+      log.debug("[{}] oneway request {} dropped: {}: {}", listener.name(), clientRequestId, type.scriptName(), message);
+      stats.failed(type, System.nanoTime() - startNanos);
+      finishQuietly();
+      return;
+    }
+    runResponseFilters();
+  }
+
+  private void runResponseFilters() {
+    while (filterIndex > 0) {
+      Filter filter = filters[--filterIndex];
+      FilterStatus status;
+      inFilterCall = true;
+      try {
+        status = filter.onResponse(this);
+      } catch (RuntimeException | StackOverflowError e) {
+        log.warn("[{}] filter {} failed on response {}: {}", listener.name(), listener.chain().name(filterIndex),
+            clientRequestId, e.toString());
+        status = FilterStatus.CONTINUE;
+        if (pendingError == null) {
+          pendingError = ErrorType.UNSPECIFIED;
+          pendingMessage = "filter " + listener.chain().name(filterIndex) + " failed: " + e;
+        }
+      } finally {
+        inFilterCall = false;
+      }
+      if (pendingError != null) {
+        replaceWithError(pendingError, pendingMessage);
+        pendingError = null;
+      }
+      if (status == FilterStatus.PAUSE) {
+        paused = true;
+        return;
+      }
+    }
+    writeToClient();
+  }
+
+  private void replaceWithError(ErrorType type, String message) {
+    if (response != null) {
+      response.release();
+      response = null;
+    }
+    error = type;
+    errorMessage = message;
+  }
+
+  private void writeToClient() {
+    if (error != null) {
+      ByteBuf out = downstream.alloc().buffer(128 + errorMessage.length() * 3);
+      request.setRequestId(clientRequestId);
+      try {
+        downstream.codec().onError(request, error, errorMessage, out);
+        downstream.write(out);
+      } catch (RuntimeException e) {
+        out.release();
+        log.error("[{}] codec failed to write an error reply: {}", listener.name(), e.toString());
+      }
+      stats.failed(error, System.nanoTime() - startNanos);
+    } else {
+      writeResponse();
+      stats.responded(System.nanoTime() - startNanos);
+    }
+    finish();
+  }
+
+  private void writeResponse() {
+    ByteBuf frame = response.originalFrame();
+    boolean idChanged = response.requestId() != clientRequestId;
+    if (responseMutation == null || responseMutation.isEmpty()) {
+      if (!idChanged || downstream.codec().rewriteRequestId(frame, clientRequestId)) {
+        downstream.write(frame.retainedDuplicate());
+        return;
+      }
+    }
+    response.setRequestId(clientRequestId);
+    ByteBuf out = downstream.alloc().buffer(frame.readableBytes() + 128);
+    try {
+      downstream.codec().encode(response, responseMutation == null ? new Mutation() : responseMutation, out);
+      downstream.write(out);
+    } catch (RuntimeException e) {
+      out.release();
+      log.error("[{}] codec failed to encode a response: {}", listener.name(), e.toString());
+    }
+  }
+
+  private void finishQuietly() {
+    finish();
+  }
+
+  private void finish() {
+    phase = Phase.DONE;
+    request.release();
+    if (response != null) {
+      response.release();
+      response = null;
+    }
+    downstream.exchangeDone();
+    snapshot.requestFinished(loopIndex);
+  }
+
+  // ---- FilterContext: read --------------------------------------------------------------------------------------
+
+  private boolean onResponsePath() {
+    return phase == Phase.RESPONSE_FILTERS || phase == Phase.DONE;
+  }
+
+  @Override
+  public String get(String key) {
+    Mutation mutation = onResponsePath() ? responseMutation : requestMutation;
+    if (mutation != null && mutation.touches(key)) {
+      return mutation.get(key);
+    }
+    Metadata metadata = onResponsePath() ? response : request;
+    return metadata == null ? null : metadata.get(key);
+  }
+
+  @Override
+  public List<String> keys() {
+    Metadata metadata = onResponsePath() ? response : request;
+    Mutation mutation = onResponsePath() ? responseMutation : requestMutation;
+    List<String> keys = new ArrayList<>(metadata == null ? List.of() : metadata.keys());
+    if (mutation != null) {
+      mutation.forEach((key, value) -> {
+        if (value == null) {
+          keys.remove(key);
+        } else if (!keys.contains(key)) {
+          keys.add(key);
+        }
+      });
+    }
+    return keys;
+  }
+
+  @Override
+  public MessageType messageType() {
+    if (!onResponsePath()) {
+      return request.messageType();
+    }
+    return response == null ? MessageType.ERROR : response.messageType();
+  }
+
+  @Override
+  public long requestId() {
+    return clientRequestId;
+  }
+
+  @Override
+  public String operation() {
+    return request.operation();
+  }
+
+  @Override
+  public String peerAddress() {
+    return downstream.peerAddress();
+  }
+
+  @Override
+  public String listener() {
+    return listener.name();
+  }
+
+  @Override
+  public String route() {
+    Route resolved = phase == Phase.REQUEST_FILTERS ? resolveRoute() : route;
+    return resolved == null ? null : resolved.name();
+  }
+
+  private Route resolveRoute() {
+    if (!routeResolved) {
+      route = listener.routes().match(this);
+      routeResolved = true;
+    }
+    return route;
+  }
+
+  @Override
+  public String cluster() {
+    return clusterName != null ? clusterName : clusterOverride;
+  }
+
+  // ---- FilterContext: write -------------------------------------------------------------------------------------
+
+  @Override
+  public void set(String key, String value) {
+    if (onResponsePath()) {
+      responseMutation().set(key, value);
+    } else {
+      mutableRequestMutation().set(key, value);
+      routeResolved = false; // a changed key may change which route matches
+    }
+  }
+
+  @Override
+  public void remove(String key) {
+    if (onResponsePath()) {
+      responseMutation().remove(key);
+    } else {
+      mutableRequestMutation().remove(key);
+      routeResolved = false;
+    }
+  }
+
+  private Mutation responseMutation() {
+    if (responseMutation == null) {
+      responseMutation = new Mutation();
+    }
+    return responseMutation;
+  }
+
+  @Override
+  public FilterStatus reply(ErrorType type, String message) {
+    if (!loop.inEventLoop()) {
+      loop.execute(() -> reply(type, message));
+      return FilterStatus.STOP;
+    }
+    if (phase == Phase.DONE) {
+      return FilterStatus.STOP;
+    }
+    String reason = message == null ? type.scriptName() : message;
+    if (inFilterCall) {
+      pendingError = type;
+      pendingMessage = reason;
+      return FilterStatus.STOP;
+    }
+    if (paused) {
+      paused = false;
+      if (phase == Phase.REQUEST_FILTERS) {
+        filterIndex--; // the paused filter answered: its own response side does not run
+        localReply(type, reason);
+      } else if (phase == Phase.RESPONSE_FILTERS) {
+        replaceWithError(type, reason);
+        runResponseFilters();
+      }
+    }
+    return FilterStatus.STOP;
+  }
+
+  @Override
+  public void routeTo(String cluster) {
+    if (!onResponsePath()) {
+      clusterOverride = cluster;
+    }
+  }
+
+  @Override
+  public void resume() {
+    if (!loop.inEventLoop()) {
+      loop.execute(this::resume);
+      return;
+    }
+    if (!paused) {
+      return;
+    }
+    paused = false;
+    if (phase == Phase.REQUEST_FILTERS) {
+      runRequestFilters();
+    } else if (phase == Phase.RESPONSE_FILTERS) {
+      runResponseFilters();
+    }
+  }
+
+  // ---- FilterContext: state and utilities -------------------------------------------------------------------------
+
+  @Override
+  public String state(String key) {
+    return state == null ? null : state.get(key);
+  }
+
+  @Override
+  public void setState(String key, String value) {
+    if (state == null) {
+      state = new HashMap<>(4);
+    }
+    state.put(key, value);
+  }
+
+  @Override
+  public void log(String level, String message) {
+    int current = phase == Phase.REQUEST_FILTERS ? filterIndex - 1 : filterIndex;
+    String name = current >= 0 && current < filters.length ? listener.chain().name(current) : "-";
+    String text = "[" + listener.name() + "] [" + name + "] request " + clientRequestId + ": " + message;
+    switch (level == null ? "info" : level) {
+      case "debug" -> log.debug(text);
+      case "warn" -> log.warn(text);
+      case "error" -> log.error(text);
+      default -> log.info(text);
+    }
+  }
+
+  @Override
+  public void count(String metric, long delta) {
+    listener.proxyStats().filterCount(listener.name(), metric, delta);
+  }
+
+  @Override
+  public long now() {
+    return System.currentTimeMillis();
+  }
+
+  private String describeRequest() {
+    String operation = request.operation();
+    return operation != null ? operation : "request " + request;
+  }
+
+  @Override
+  public String toString() {
+    return "Exchange{" + listener.name() + " id=" + clientRequestId + " " + phase + "}";
+  }
+}

@@ -1,0 +1,323 @@
+package io.metaproxy.host.upstream;
+
+import io.metaproxy.api.Codec;
+import io.metaproxy.api.CodecException;
+import io.metaproxy.api.DecodeStatus;
+import io.metaproxy.api.ErrorType;
+import io.metaproxy.api.MessageType;
+import io.metaproxy.api.Metadata;
+import io.metaproxy.api.Mutation;
+import io.metaproxy.host.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to an upstream endpoint, on one event loop, with its own codec instance. It is the channel's
+ * decoder as well: upstream bytes become response Metadata, matched to their request by id.
+ *
+ * <p>Buffer ownership: a request's frame stays owned by its Metadata; what goes on the wire is a retained duplicate
+ * (unchanged or id-patched frame) or a fresh buffer from {@link Codec#encode}, released by Netty after the write. A
+ * decoded response's Metadata (with its frame) passes to the request's {@link UpstreamRequest#onUpstreamResponse}.
+ */
+final class UpstreamConnection extends ByteToMessageDecoder {
+  private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
+  /** Upstream responses may be larger than requests; this only guards against a peer that never ends a frame. */
+  private static final int MAX_RESPONSE_FRAME = 64 << 20;
+  /** A connection with nothing written for this long sends the protocol's heartbeat, where it has one. */
+  private static final int HEARTBEAT_IDLE_SECONDS = 30;
+
+  private enum State { CONNECTING, READY, CLOSED }
+
+  private final EndpointPool pool;
+  private final PoolKey key;
+  private final Codec codec;
+  private final boolean multiplexed;
+  private final LongObjectMap<UpstreamRequest> pending = new LongObjectHashMap<>();
+  private final List<UpstreamRequest> queued = new ArrayList<>(4);
+  private State state = State.CONNECTING;
+  private Channel channel;
+  private long nextRequestId = 1;
+  private int inFlight;
+
+  UpstreamConnection(EndpointPool pool, PoolKey key, Codec codec, boolean multiplexed) {
+    this.pool = pool;
+    this.key = key;
+    this.codec = codec;
+    this.multiplexed = multiplexed;
+  }
+
+  void connect(EventLoop loop, Transport transport, int connectTimeoutMillis) {
+    Bootstrap bootstrap = new Bootstrap()
+        .group(loop)
+        .channel(transport.socketChannel())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+            ch.pipeline().addLast(new IdleStateHandler(0, HEARTBEAT_IDLE_SECONDS, 0, TimeUnit.SECONDS));
+            ch.pipeline().addLast(UpstreamConnection.this);
+          }
+        });
+    InetSocketAddress unresolved = key.address();
+    ChannelFuture future = bootstrap.connect(new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()));
+    channel = future.channel();
+    future.addListener(f -> {
+      if (f.isSuccess()) {
+        onConnected();
+      } else {
+        onConnectFailed(f.cause());
+      }
+    });
+  }
+
+  private void onConnected() {
+    if (state != State.CONNECTING) {
+      return;
+    }
+    state = State.READY;
+    for (UpstreamRequest request : queued) {
+      write(request);
+    }
+    queued.clear();
+    channel.flush();
+  }
+
+  private void onConnectFailed(Throwable cause) {
+    state = State.CLOSED;
+    String reason = "connect to " + key.address().getHostString() + ":" + key.address().getPort() + " failed: "
+        + describe(cause);
+    List<UpstreamRequest> failed = new ArrayList<>(queued);
+    queued.clear();
+    pool.removed(this, true, reason);
+    for (UpstreamRequest request : failed) {
+      fail(request, reason, true);
+    }
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    if (message == null) {
+      return cause.getClass().getSimpleName();
+    }
+    // Netty prefixes "Connection refused: /127.0.0.1:1234"; the address is already in our message.
+    int colon = message.indexOf(": /");
+    return colon > 0 ? message.substring(0, colon) : message;
+  }
+
+  boolean isUsable() {
+    return state != State.CLOSED;
+  }
+
+  boolean isMultiplexed() {
+    return multiplexed;
+  }
+
+  int inFlight() {
+    return inFlight;
+  }
+
+  void send(UpstreamRequest request) {
+    if (!request.isOneway()) {
+      inFlight++;
+    }
+    if (state == State.CONNECTING) {
+      queued.add(request);
+    } else if (state == State.READY) {
+      write(request);
+      channel.flush();
+    } else {
+      fail(request, "upstream connection to " + key + " is closed", false);
+    }
+  }
+
+  private void write(UpstreamRequest request) {
+    Metadata metadata = request.requestMetadata();
+    long id = metadata.requestId();
+    if (multiplexed) {
+      id = nextRequestId++;
+    }
+    if (!request.isOneway()) {
+      pending.put(id, request);
+    }
+    Mutation mutation = request.requestMutation();
+    boolean idChanged = id != metadata.requestId();
+    metadata.setRequestId(id);
+    ByteBuf frame = metadata.originalFrame();
+    if (mutation == null || mutation.isEmpty()) {
+      if (!idChanged || codec.rewriteRequestId(frame, id)) {
+        // The common case: the original bytes (id patched in place when multiplexing), no re-serialization.
+        channel.write(frame.retainedDuplicate(), channel.voidPromise());
+        if (request.isOneway()) {
+          request.onOnewaySent();
+        }
+        return;
+      }
+    }
+    ByteBuf out = channel.alloc().buffer(frame.readableBytes() + 128);
+    try {
+      codec.encode(metadata, mutation == null ? new Mutation() : mutation, out);
+    } catch (RuntimeException e) {
+      out.release();
+      pending.remove(id);
+      fail(request, "encoding the request failed: " + e.getMessage(), false);
+      return;
+    }
+    channel.write(out, channel.voidPromise());
+    if (request.isOneway()) {
+      request.onOnewaySent();
+    }
+  }
+
+  /** Forgets a request whose response is no longer wanted (it timed out); returns whether it was here. */
+  boolean cancel(UpstreamRequest request) {
+    long id = request.requestMetadata().requestId();
+    if (pending.get(id) == request) {
+      pending.remove(id);
+      inFlight--;
+      pool.requestDone(this);
+      if (!multiplexed) {
+        // A late response would otherwise be taken for the next request's.
+        close();
+      }
+      return true;
+    } else if (queued.remove(request)) {
+      inFlight--;
+      pool.requestDone(this);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable() && state != State.CLOSED) {
+      int start = in.readerIndex();
+      Metadata response = new Metadata();
+      DecodeStatus status;
+      try {
+        status = codec.decode(in, response);
+      } catch (CodecException | RuntimeException e) {
+        in.readerIndex(start);
+        in.skipBytes(in.readableBytes());
+        log.warn("malformed frame from upstream {}: {}; closing the connection", key, e.getMessage());
+        close();
+        return;
+      }
+      if (status == DecodeStatus.WAIT_FOR_DATA) {
+        in.readerIndex(start);
+        if (in.readableBytes() > MAX_RESPONSE_FRAME) {
+          log.warn("upstream {} sent a frame over {} bytes; closing the connection", key, MAX_RESPONSE_FRAME);
+          in.skipBytes(in.readableBytes());
+          close();
+        }
+        return;
+      }
+      response.attachFrame(in.retainedSlice(start, in.readerIndex() - start));
+      dispatch(response);
+    }
+  }
+
+  private void dispatch(Metadata response) {
+    if (response.messageType() == MessageType.HEARTBEAT) {
+      ByteBuf reply = channel.alloc().buffer(32);
+      if (codec.replyToHeartbeat(response, reply)) {
+        channel.writeAndFlush(reply, channel.voidPromise());
+      } else {
+        reply.release();
+      }
+      response.release();
+      return;
+    }
+    UpstreamRequest request = pending.remove(response.requestId());
+    if (request == null) {
+      log.debug("upstream {} answered unknown request id {} (timed out?); dropped", key, response.requestId());
+      response.release();
+      return;
+    }
+    inFlight--;
+    pool.requestDone(this);
+    request.onUpstreamResponse(response);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof IdleStateEvent && state == State.READY) {
+      ByteBuf heartbeat = ctx.alloc().buffer(32);
+      if (codec.writeHeartbeat(multiplexed ? nextRequestId++ : 0, heartbeat)) {
+        ctx.writeAndFlush(heartbeat, ctx.voidPromise());
+      } else {
+        heartbeat.release();
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    boolean wasOpen = state != State.CLOSED;
+    state = State.CLOSED;
+    if (wasOpen) {
+      pool.removed(this, false, null);
+    }
+    failAll("upstream " + key.address().getHostString() + ":" + key.address().getPort() + " closed the connection");
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("upstream {} connection error: {}", key, cause.toString());
+    close();
+  }
+
+  void close() {
+    if (state != State.CLOSED) {
+      state = State.CLOSED;
+      pool.removed(this, false, null);
+    }
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  private void failAll(String reason) {
+    if (pending.isEmpty() && queued.isEmpty()) {
+      return;
+    }
+    List<UpstreamRequest> failed = new ArrayList<>(pending.values());
+    failed.addAll(queued);
+    pending.clear();
+    queued.clear();
+    for (UpstreamRequest request : failed) {
+      fail(request, reason, false);
+    }
+  }
+
+  private void fail(UpstreamRequest request, String reason, boolean connectFailure) {
+    if (!request.isOneway()) {
+      inFlight--;
+      pool.requestDone(this);
+    }
+    request.onUpstreamFailure(ErrorType.UPSTREAM_FAILURE, reason, connectFailure);
+  }
+}
