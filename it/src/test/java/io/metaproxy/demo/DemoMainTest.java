@@ -28,7 +28,8 @@ class DemoMainTest {
     assertThat(status).as(printed).isZero();
     assertThat(printed)
         .contains("summary: 6 calls, 0 failed")
-        .contains("by backend: greet-v1 6/6 (100%)")
+        .containsPattern("all calls: +greet-v1 6/6 \\(100%\\)")
+        .containsPattern("sayHello: +greet-v1 3/3 \\(100%\\)")
         .contains("greet(Person(\"chloé\", fr))")
         .doesNotContain("FAILED");
   }

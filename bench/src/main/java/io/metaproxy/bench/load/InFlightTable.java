@@ -17,7 +17,8 @@ final class InFlightTable {
 
   /** A table for up to {@code maxInFlight} outstanding requests. */
   InFlightTable(int maxInFlight) {
-    int capacity = Integer.highestOneBit(Math.max(16, maxInFlight * 2 - 1)) << 1;
+    int wanted = Math.max(16, maxInFlight * 2);
+    int capacity = Integer.bitCount(wanted) == 1 ? wanted : Integer.highestOneBit(wanted) << 1;
     ids = new long[capacity];
     intended = new long[capacity];
     sent = new long[capacity];

@@ -17,6 +17,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * The "typical filter chain" file of the filter scenario:
  *
  * <pre>
+ * request_attachments: { x-token: bench }    # what every request carries, in every scenario
  * filters:
  *   - name: lua                            # the filter's name in metaproxy's config
  *     requires: [ "lib/*lua*.jar" ]        # globs under the distribution; any match will do; none: always used
@@ -31,10 +32,17 @@ public final class FilterChain {
 
   private final List<Filter> used;
   private final List<String> notes;
+  private final Map<String, String> requestAttachments;
 
-  private FilterChain(List<Filter> used, List<String> notes) {
+  private FilterChain(List<Filter> used, List<String> notes, Map<String, String> requestAttachments) {
     this.used = List.copyOf(used);
     this.notes = List.copyOf(notes);
+    this.requestAttachments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requestAttachments));
+  }
+
+  /** Attachments every request of every scenario should carry, for the filters to look at; in file order. */
+  public Map<String, String> requestAttachments() {
+    return requestAttachments;
   }
 
   /** The filters to run, in order. */
@@ -79,7 +87,11 @@ public final class FilterChain {
       used.add(new Filter(name, config));
       notes.add("filter " + name + ": used");
     }
-    return new FilterChain(used, notes);
+    Map<String, String> attachments = new LinkedHashMap<>();
+    if (root.get("request_attachments") instanceof Map<?, ?> map) {
+      map.forEach((key, value) -> attachments.put(String.valueOf(key), String.valueOf(value)));
+    }
+    return new FilterChain(used, notes, attachments);
   }
 
   private static Object resolveFiles(String key, Object value, Path base) {

@@ -40,6 +40,10 @@ public final class MetaproxyConfigCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Where to write the YAML.")
   Path out;
 
+  @Option(names = "--attachments-out",
+      description = "Write the chain's request_attachments here, one key=value a line, for `load --attachment`.")
+  Path attachmentsOut;
+
   @Override
   public Integer call() throws IOException {
     FilterChain filters = chain == null ? null : FilterChain.load(chain, dist);
@@ -48,6 +52,13 @@ public final class MetaproxyConfigCommand implements Callable<Integer> {
     Files.writeString(out, yaml, StandardCharsets.UTF_8);
     if (filters != null) {
       filters.notes().forEach(note -> System.out.println("metaproxy-config: " + note));
+    }
+    if (attachmentsOut != null) {
+      StringBuilder lines = new StringBuilder();
+      if (filters != null) {
+        filters.requestAttachments().forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
+      }
+      Files.writeString(attachmentsOut, lines, StandardCharsets.UTF_8);
     }
     return 0;
   }

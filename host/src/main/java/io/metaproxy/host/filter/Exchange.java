@@ -169,15 +169,34 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
       mutableRequestMutation().set(header.key(), header.value());
     }
     retriesLeft = matched.retryAttempts();
+    if (matched.drawMirror()) {
+      // Before the request goes out: multiplexing may patch the original frame's id in place.
+      Mirror.send(listener, matched, request, requestMutation, downstream.codecFactory(), loop, loopIndex, pools());
+    }
     sendUpstream(-1);
   }
 
   private void sendUpstream(int exclude) {
-    endpoint = target.pickEndpoint(loopIndex, pools(), downstream.codecFactory(), exclude);
+    long keyHash = target.hashesRequests() ? requestHash() : UpstreamTarget.NO_HASH;
+    endpoint = target.pickEndpoint(loopIndex, pools(), downstream.codecFactory(), exclude, keyHash);
     if (!isOneway()) {
       timeout = loop.schedule(this::onTimeout, route.timeoutNanos(), TimeUnit.NANOSECONDS);
     }
     pools().send(target, endpoint, downstream.codecFactory(), this);
+  }
+
+  /** The hash of the route's hash_policy keys as they will be sent; NO_HASH when none is present. */
+  private long requestHash() {
+    long hash = UpstreamTarget.hashSeed();
+    boolean any = false;
+    for (String key : route.hashPolicy()) {
+      String value = get(key);
+      if (value != null) {
+        hash = UpstreamTarget.foldHash(UpstreamTarget.foldHash(hash, key), value);
+        any = true;
+      }
+    }
+    return !any ? UpstreamTarget.NO_HASH : hash == UpstreamTarget.NO_HASH ? 1 : hash;
   }
 
   private UpstreamPools pools() {
@@ -190,6 +209,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     }
     timeout = null;
     pools().cancel(target, endpoint, downstream.codecFactory(), this);
+    pools().recordOutcome(target, endpoint, downstream.codecFactory(), false);
     if (retriesLeft > 0 && route.retryOnTimeout()) {
       retriesLeft--;
       sendUpstream(endpoint);
@@ -238,6 +258,8 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
       return;
     }
     cancelTimeout();
+    pools().recordOutcome(target, endpoint, downstream.codecFactory(),
+        upstreamResponse.messageType() != MessageType.ERROR);
     response = upstreamResponse;
     phase = Phase.RESPONSE_FILTERS;
     for (HeaderValue header : route.responseMutation()) {
@@ -261,6 +283,9 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     }
     if (connectFailure) {
       listener.proxyStats().upstreamConnectFailure(clusterName);
+    }
+    if (failure == ErrorType.UPSTREAM_FAILURE) {
+      pools().recordOutcome(target, endpoint, downstream.codecFactory(), false);
     }
     boolean retryable = connectFailure ? route.retryOnConnectFailure() : route.retryOnReset();
     if (retriesLeft > 0 && retryable) {

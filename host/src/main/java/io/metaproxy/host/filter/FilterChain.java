@@ -105,6 +105,17 @@ public final class FilterChain {
     }
   }
 
+  /** The filter setting the host itself handles: reload when the filter's {@code file} changes. */
+  public static final String WATCH = "watch";
+
+  /** The files of filters configured with {@code watch: true}, resolved against the config folder. */
+  public static List<Path> watchedFiles(List<FilterSpec> specs, Path configDirectory) {
+    return specs.stream()
+        .filter(spec -> Boolean.TRUE.equals(spec.settings().get(WATCH)) && spec.settings().get("file") instanceof String)
+        .map(spec -> configDirectory.resolve((String) spec.settings().get("file")).normalize())
+        .toList();
+  }
+
   private record Config(FilterSpec spec, String listenerName, Path configDirectory) implements FilterConfig {
     @Override
     public String filterName() {
@@ -113,7 +124,12 @@ public final class FilterChain {
 
     @Override
     public Map<String, Object> settings() {
-      return spec.settings();
+      if (!spec.settings().containsKey(WATCH)) {
+        return spec.settings();
+      }
+      Map<String, Object> withoutWatch = new java.util.LinkedHashMap<>(spec.settings());
+      withoutWatch.remove(WATCH);
+      return java.util.Collections.unmodifiableMap(withoutWatch);
     }
 
     @Override

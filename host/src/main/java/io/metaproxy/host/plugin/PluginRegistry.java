@@ -37,6 +37,7 @@ public final class PluginRegistry implements AutoCloseable {
   public record Failure(Path path, String reason) {}
 
   private final Path directory;
+  private final Path shadow;
   private final PluginManager manager;
   private final Map<String, CodecFactory> codecs;
   private final Map<String, FilterFactory> filters;
@@ -45,12 +46,14 @@ public final class PluginRegistry implements AutoCloseable {
 
   private PluginRegistry(
       Path directory,
+      Path shadow,
       PluginManager manager,
       Map<String, CodecFactory> codecs,
       Map<String, FilterFactory> filters,
       Map<String, Source> sources,
       List<Failure> failures) {
     this.directory = directory;
+    this.shadow = shadow;
     this.manager = manager;
     this.codecs = Collections.unmodifiableMap(codecs);
     this.filters = Collections.unmodifiableMap(filters);
@@ -64,7 +67,15 @@ public final class PluginRegistry implements AutoCloseable {
    */
   public static PluginRegistry load(Path directory) {
     Path root = directory.toAbsolutePath().normalize();
-    DefaultPluginManager manager = new DefaultPluginManager(root);
+    // Each load reads private copies of the jars: users replace files in plugins/ while the old versions still serve,
+    // and the JDK's jar cache would otherwise hand the old class loader's (now overwritten) file to the new one.
+    Path shadow;
+    try {
+      shadow = Files.createTempDirectory("metaproxy-plugins-");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a folder for plugin copies", e);
+    }
+    DefaultPluginManager manager = new DefaultPluginManager(shadow);
     Map<String, CodecFactory> codecs = new TreeMap<>();
     Map<String, FilterFactory> filters = new TreeMap<>();
     Map<String, Source> sources = new LinkedHashMap<>();
@@ -80,7 +91,12 @@ public final class PluginRegistry implements AutoCloseable {
     for (Path file : pluginFiles(root, failures)) {
       String pluginId;
       try {
-        pluginId = manager.loadPlugin(file);
+        Path copy = Files.copy(file, shadow.resolve(file.getFileName()));
+        pluginId = manager.loadPlugin(copy);
+      } catch (IOException e) {
+        failures.add(new Failure(file, "not loaded: cannot copy: " + e.getMessage()));
+        log.error("plugin {} not loaded: {}", file, e.toString());
+        continue;
       } catch (RuntimeException e) {
         failures.add(new Failure(file, "not loaded: " + rootMessage(e)));
         log.error("plugin {} not loaded: {}", file, rootMessage(e));
@@ -119,7 +135,7 @@ public final class PluginRegistry implements AutoCloseable {
         codecs.keySet(),
         filters.keySet(),
         failures.isEmpty() ? "" : ", " + failures.size() + " failed");
-    return new PluginRegistry(root, manager, codecs, filters, sources, failures);
+    return new PluginRegistry(root, shadow, manager, codecs, filters, sources, failures);
   }
 
   private static <T> void register(
@@ -216,7 +232,8 @@ public final class PluginRegistry implements AutoCloseable {
       json.append("{\"id\":").append(Json.quote(plugin.getPluginId()))
           .append(",\"version\":").append(Json.quote(plugin.getDescriptor().getVersion()))
           .append(",\"state\":").append(Json.quote(plugin.getPluginState().toString()))
-          .append(",\"path\":").append(Json.quote(String.valueOf(plugin.getPluginPath()))).append('}');
+          .append(",\"path\":").append(Json.quote(String.valueOf(directory.resolve(plugin.getPluginPath().getFileName()))))
+          .append('}');
     }
     json.append("],\"codecs\":").append(namesJson("codec", codecs.keySet()));
     json.append(",\"filters\":").append(namesJson("filter", filters.keySet()));
@@ -254,6 +271,13 @@ public final class PluginRegistry implements AutoCloseable {
       manager.unloadPlugins();
     } catch (RuntimeException e) {
       log.warn("unloading plugins: {}", e.toString());
+    }
+    try (Stream<Path> files = Files.walk(shadow)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      log.debug("removing plugin copies in {}: {}", shadow, e.toString());
     }
   }
 }

@@ -26,6 +26,9 @@ public final class Route {
   private final HeaderValue[] requestMutation;
   private final HeaderValue[] responseMutation;
   private final RouteSpec spec;
+  private final String[] hashPolicy;
+  private final String mirrorCluster;
+  private final double mirrorFraction;
 
   public Route(RouteSpec spec) {
     this.spec = spec;
@@ -57,6 +60,24 @@ public final class Route {
     this.retryOnReset = retry != null && retry.on().contains("reset");
     this.requestMutation = spec.requestMutation().toArray(HeaderValue[]::new);
     this.responseMutation = spec.responseMutation().toArray(HeaderValue[]::new);
+    this.hashPolicy = action.hashPolicy().toArray(String[]::new);
+    this.mirrorCluster = action.mirror() == null ? null : action.mirror().cluster();
+    this.mirrorFraction = action.mirror() == null ? 0 : action.mirror().fraction();
+  }
+
+  /** Metadata keys whose values pick the endpoint under ring_hash and maglev; empty when none. */
+  public String[] hashPolicy() {
+    return hashPolicy;
+  }
+
+  /** The cluster requests are copied to, or null. */
+  public String mirrorCluster() {
+    return mirrorCluster;
+  }
+
+  /** Whether this request should be copied to the mirror cluster (drawn with the configured fraction). */
+  public boolean drawMirror() {
+    return mirrorCluster != null && (mirrorFraction >= 1 || ThreadLocalRandom.current().nextDouble() < mirrorFraction);
   }
 
   public String name() {

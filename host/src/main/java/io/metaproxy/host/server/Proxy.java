@@ -48,6 +48,7 @@ public final class Proxy implements AdminBackend, SnapshotSource, AutoCloseable 
   private AdminServer admin;
   private long generation;
   private volatile boolean draining;
+  private FileWatcher watcher;
 
   private Proxy(Path configFile, Transport transport) {
     this.configFile = configFile;
@@ -69,7 +70,10 @@ public final class Proxy implements AdminBackend, SnapshotSource, AutoCloseable 
       Snapshot snapshot = SnapshotBuilder.build(++proxy.generation, config, proxy.plugins, proxy.stats, transport);
       proxy.use(snapshot);
       proxy.current = snapshot;
+      snapshot.startHealthChecks(transport);
       proxy.syncListeners(config);
+      proxy.watcher = new FileWatcher(proxy::reload);
+      proxy.watcher.watch(watchedFiles(config));
       proxy.admin = new AdminServer(config.admin().host(), config.admin().port(), proxy);
       proxy.admin.start();
     } catch (ConfigException | InterruptedException | RuntimeException e) {
@@ -145,6 +149,7 @@ public final class Proxy implements AdminBackend, SnapshotSource, AutoCloseable 
       }
       generation++;
       use(next);
+      next.startHealthChecks(transport);
       Snapshot previous = current;
       current = next;
       if (pluginsChanged) {
@@ -153,6 +158,7 @@ public final class Proxy implements AdminBackend, SnapshotSource, AutoCloseable 
         newPlugins = null;
       }
       retire(previous);
+      watcher.watch(watchedFiles(config));
       stats.reload(true);
       String message = "reloaded " + configFile + " as generation " + generation + " in "
           + (System.nanoTime() - started) / 1_000_000 + "ms" + (pluginsChanged ? " (plugins reloaded)" : "");
@@ -171,6 +177,15 @@ public final class Proxy implements AdminBackend, SnapshotSource, AutoCloseable 
         newPlugins.close();
       }
     }
+  }
+
+  private static List<Path> watchedFiles(ProxyConfig config) {
+    Path directory = config.source().toAbsolutePath().getParent();
+    List<Path> files = new ArrayList<>();
+    for (ListenerConfig listener : config.listeners()) {
+      files.addAll(io.metaproxy.host.filter.FilterChain.watchedFiles(listener.filters(), directory));
+    }
+    return files;
   }
 
   private void use(Snapshot snapshot) {
@@ -306,6 +321,9 @@ public final class Proxy implements AdminBackend, SnapshotSource, AutoCloseable 
   @Override
   public synchronized void close() {
     draining = true;
+    if (watcher != null) {
+      watcher.close();
+    }
     if (admin != null) {
       admin.close();
     }

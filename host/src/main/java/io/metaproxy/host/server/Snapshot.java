@@ -26,6 +26,7 @@ public final class Snapshot {
   private final AtomicInteger openLoops;
   private volatile boolean retired;
   private volatile Runnable onFullyClosed = () -> {};
+  private volatile AutoCloseable healthChecks;
 
   Snapshot(long generation, ProxyConfig config, PluginRegistry plugins, Map<String, ListenerRuntime> listeners,
       int loopCount) {
@@ -76,7 +77,26 @@ public final class Snapshot {
    * No new request will start on this snapshot. Each loop closes its filters as soon as its in-flight requests on
    * it are done; {@code whenClosed} runs once every loop has.
    */
+  /** Starts the active health checks of this snapshot's clusters (when serving). */
+  void startHealthChecks(Transport transport) {
+    java.util.Map<String, io.metaproxy.host.upstream.UpstreamTarget> targets = new java.util.HashMap<>();
+    listeners.values().forEach(l -> targets.putAll(l.targets()));
+    healthChecks = new io.metaproxy.host.upstream.HealthChecker(targets.values(), transport);
+  }
+
+  private void stopHealthChecks() {
+    AutoCloseable checks = healthChecks;
+    if (checks != null) {
+      try {
+        checks.close();
+      } catch (Exception e) {
+        // nothing to release beyond the schedules
+      }
+    }
+  }
+
   void retire(Transport transport, Runnable whenClosed) {
+    stopHealthChecks();
     onFullyClosed = whenClosed;
     retired = true;
     for (int i = 0; i < loopCount; i++) {
@@ -114,6 +134,7 @@ public final class Snapshot {
 
   /** Closes every filter instance of a snapshot that never served (validate, or a reload that failed later). */
   void discard() {
+    stopHealthChecks();
     for (ListenerRuntime listener : listeners.values()) {
       listener.chain().closeAll();
     }

@@ -16,6 +16,10 @@ final class EndpointPool {
   private final List<UpstreamConnection> connections = new ArrayList<>(4);
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private int inFlight;
+  // Outlier detection, per loop: consecutive failures, and the ejection in force.
+  private int consecutiveFailures;
+  private int ejections;
+  private long ejectedUntilNanos;
 
   private record Waiting(UpstreamTarget target, UpstreamRequest request) {}
 
@@ -114,6 +118,26 @@ final class EndpointPool {
     } else if (!waiting.isEmpty()) {
       Waiting next = waiting.poll();
       send(next.target(), next.request());
+    }
+  }
+
+  boolean isEjected(long now) {
+    return ejections > 0 && now - ejectedUntilNanos < 0;
+  }
+
+  /** Records a request's outcome for outlier detection; ejects after too many failures in a row. */
+  void recordOutcome(boolean success, UpstreamTarget target, long now) {
+    if (success) {
+      consecutiveFailures = 0;
+      return;
+    }
+    if (++consecutiveFailures >= target.outlierConsecutiveErrors() && !isEjected(now)) {
+      ejections++;
+      consecutiveFailures = 0;
+      ejectedUntilNanos = now + target.outlierBaseEjectionNanos() * Math.min(ejections, 10);
+      org.slf4j.LoggerFactory.getLogger(EndpointPool.class).warn(
+          "ejecting {} of cluster {} for {}ms after {} consecutive failures", key, target.name(),
+          target.outlierBaseEjectionNanos() * Math.min(ejections, 10) / 1_000_000, target.outlierConsecutiveErrors());
     }
   }
 

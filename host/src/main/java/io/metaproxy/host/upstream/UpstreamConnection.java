@@ -154,7 +154,7 @@ final class UpstreamConnection extends ByteToMessageDecoder {
     Metadata metadata = request.requestMetadata();
     long id = metadata.requestId();
     if (multiplexed) {
-      id = nextRequestId++;
+      id = nextUpstreamId();
     }
     if (!request.isOneway()) {
       pending.put(id, request);
@@ -186,6 +186,19 @@ final class UpstreamConnection extends ByteToMessageDecoder {
     if (request.isOneway()) {
       request.onOnewaySent();
     }
+  }
+
+  /**
+   * The next id for a request on this connection: positive and below 2^31, because some protocols carry 32-bit ids
+   * (Thrift seqid, Bolt); on wrap-around, ids still waiting for a response are skipped.
+   */
+  private long nextUpstreamId() {
+    long id;
+    do {
+      id = nextRequestId;
+      nextRequestId = nextRequestId == Integer.MAX_VALUE ? 1 : nextRequestId + 1;
+    } while (pending.containsKey(id));
+    return id;
   }
 
   /** Forgets a request whose response is no longer wanted (it timed out); returns whether it was here. */
@@ -263,7 +276,7 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent && state == State.READY) {
       ByteBuf heartbeat = ctx.alloc().buffer(32);
-      if (codec.writeHeartbeat(multiplexed ? nextRequestId++ : 0, heartbeat)) {
+      if (codec.writeHeartbeat(multiplexed ? nextUpstreamId() : 0, heartbeat)) {
         ctx.writeAndFlush(heartbeat, ctx.voidPromise());
       } else {
         heartbeat.release();

@@ -74,6 +74,23 @@ public final class UpstreamPools {
     }
   }
 
+  /** Whether outlier detection has ejected {@code address} on this loop. */
+  public boolean isEjected(CodecFactory codec, InetSocketAddress address) {
+    EndpointPool pool = find(codec, address);
+    return pool != null && pool.isEjected(System.nanoTime());
+  }
+
+  /** Records the outcome of a request to endpoint {@code endpoint} of {@code target} (outlier detection). */
+  public void recordOutcome(UpstreamTarget target, int endpoint, CodecFactory codec, boolean success) {
+    if (target.outlierConsecutiveErrors() == 0) {
+      return;
+    }
+    EndpointPool pool = find(codec, target.address(endpoint));
+    if (pool != null) {
+      pool.recordOutcome(success, target, System.nanoTime());
+    }
+  }
+
   /** Requests in flight to {@code key} from this loop. */
   public int inFlight(CodecFactory codec, InetSocketAddress address) {
     EndpointPool pool = find(codec, address);

@@ -19,6 +19,11 @@ public final class UpstreamTarget {
   private final int maxPendingRequests;
   private final int maxRequests;
   private final int connectTimeoutMillis;
+  private final HashRing ring;
+  /** 1 where the last health check failed; read per request (one volatile read), written by the health checker. */
+  private final java.util.concurrent.atomic.AtomicIntegerArray unhealthy;
+  private final long outlierBaseEjectionNanos;
+  private final int outlierConsecutiveErrors;
 
   public UpstreamTarget(ClusterConfig config, int loopCount) {
     this.config = config;
@@ -34,7 +39,44 @@ public final class UpstreamTarget {
     this.maxPendingRequests = config.circuitBreakers().maxPendingRequests();
     this.maxRequests = config.circuitBreakers().maxRequests();
     this.connectTimeoutMillis = (int) Math.max(1, config.connectTimeout().toMillis());
+    String[] names = config.endpoints().stream().map(ClusterConfig.Endpoint::toString).toArray(String[]::new);
+    this.ring = names.length == 0 ? null : switch (config.lbPolicy()) {
+      case RING_HASH -> HashRing.ring(names);
+      case MAGLEV -> HashRing.maglev(names);
+      default -> null;
+    };
+    this.unhealthy = new java.util.concurrent.atomic.AtomicIntegerArray(addresses.length);
+    ClusterConfig.OutlierDetection outliers = config.outlierDetection();
+    this.outlierConsecutiveErrors = outliers == null ? 0 : outliers.consecutiveErrors();
+    this.outlierBaseEjectionNanos = outliers == null ? 0 : outliers.baseEjectionTime().toNanos();
   }
+
+  /** Whether endpoints are picked by hashing request keys (ring_hash, maglev). */
+  public boolean hashesRequests() {
+    return ring != null;
+  }
+
+  /** Consecutive failures that eject an endpoint on one loop; 0 when outlier detection is off. */
+  public int outlierConsecutiveErrors() {
+    return outlierConsecutiveErrors;
+  }
+
+  /** How long a first ejection lasts; later ones of the same endpoint last a multiple of it. */
+  public long outlierBaseEjectionNanos() {
+    return outlierBaseEjectionNanos;
+  }
+
+  /** Starts a request-key hash; fold keys in with {@link #foldHash}, then pass the result to pickEndpoint. */
+  public static long hashSeed() {
+    return HashRing.seed();
+  }
+
+  public static long foldHash(long hash, String value) {
+    return HashRing.fold(hash, value);
+  }
+
+  /** The value for "this request has no hash key": such requests are spread at random. */
+  public static final long NO_HASH = 0;
 
   public String name() {
     return config.name();
@@ -78,7 +120,7 @@ public final class UpstreamTarget {
    * Picks an endpoint for one request on loop {@code loopIndex}, skipping {@code exclude} (the endpoint that just
    * failed, on a retry) when there is another. Returns -1 when the cluster has no endpoint.
    */
-  public int pickEndpoint(int loopIndex, UpstreamPools pools, CodecFactory codec, int exclude) {
+  public int pickEndpoint(int loopIndex, UpstreamPools pools, CodecFactory codec, int exclude, long keyHash) {
     int count = addresses.length;
     if (count == 0) {
       return -1;
@@ -86,8 +128,45 @@ public final class UpstreamTarget {
     if (count == 1) {
       return 0;
     }
+    int pick = choose(loopIndex, pools, codec, exclude, keyHash);
+    if (!usable(pick, pools, codec)) {
+      // Try the others in order; if none is usable, use the pick anyway (Envoy's panic mode).
+      for (int step = 1; step < count; step++) {
+        int candidate = (pick + step) % count;
+        if (candidate != exclude && usable(candidate, pools, codec)) {
+          return candidate;
+        }
+      }
+    }
+    return pick;
+  }
+
+  private boolean usable(int endpoint, UpstreamPools pools, CodecFactory codec) {
+    if (unhealthy.get(endpoint) != 0) {
+      return false;
+    }
+    return outlierConsecutiveErrors == 0 || !pools.isEjected(codec, addresses[endpoint]);
+  }
+
+  /** Whether the last health check of endpoint {@code index} passed (true when checks are off). */
+  public boolean isHealthy(int index) {
+    return unhealthy.get(index) == 0;
+  }
+
+  /** Records a health check result for endpoint {@code index}. */
+  public void setHealthy(int index, boolean healthy) {
+    unhealthy.set(index, healthy ? 0 : 1);
+  }
+
+  private int choose(int loopIndex, UpstreamPools pools, CodecFactory codec, int exclude, long keyHash) {
+    int count = addresses.length;
     int pick;
+    if (ring != null && keyHash != NO_HASH) {
+      pick = ring.pick(HashRing.mix(keyHash));
+      return pick == exclude ? (pick + 1) % count : pick;
+    }
     switch (config.lbPolicy()) {
+      case RING_HASH, MAGLEV -> pick = ThreadLocalRandom.current().nextInt(count);
       case RANDOM -> pick = ThreadLocalRandom.current().nextInt(count);
       case LEAST_REQUEST -> pick = leastRequest(pools, codec, exclude);
       default -> {

@@ -168,6 +168,18 @@ public final class ScriptSettings {
     return budget;
   }
 
+  /** {@code duration} as configuration writes it: {@code 10ms}, {@code 500us}, {@code 2s}. */
+  public static String describe(Duration duration) {
+    long nanos = duration.toNanos();
+    if (nanos % 1_000_000_000L == 0) {
+      return nanos / 1_000_000_000L + "s";
+    }
+    if (nanos % 1_000_000L == 0) {
+      return nanos / 1_000_000L + "ms";
+    }
+    return nanos % 1_000L == 0 ? nanos / 1_000L + "us" : nanos + "ns";
+  }
+
   /** How long the script's top level may run when a filter is built: the budget, but at least {@link #MIN_LOAD_BUDGET}. */
   public Duration loadBudget() {
     return budget.compareTo(MIN_LOAD_BUDGET) > 0 ? budget : MIN_LOAD_BUDGET;

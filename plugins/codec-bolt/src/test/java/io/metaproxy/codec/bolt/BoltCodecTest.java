@@ -3,19 +3,13 @@ package io.metaproxy.codec.bolt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.alipay.remoting.Connection;
 import com.alipay.remoting.ResponseStatus;
-import com.alipay.remoting.config.switches.ProtocolSwitch;
 import com.alipay.remoting.rpc.HeartbeatAckCommand;
 import com.alipay.remoting.rpc.HeartbeatCommand;
 import com.alipay.remoting.rpc.RpcCommand;
 import com.alipay.remoting.rpc.RpcResponseResolver;
 import com.alipay.remoting.rpc.exception.InvokeServerException;
 import com.alipay.remoting.rpc.exception.RpcServerException;
-import com.alipay.remoting.rpc.protocol.RpcCommandDecoder;
-import com.alipay.remoting.rpc.protocol.RpcCommandDecoderV2;
-import com.alipay.remoting.rpc.protocol.RpcCommandEncoder;
-import com.alipay.remoting.rpc.protocol.RpcCommandEncoderV2;
 import com.alipay.remoting.rpc.protocol.RpcRequestCommand;
 import com.alipay.remoting.rpc.protocol.RpcResponseCommand;
 import io.metaproxy.api.Codec;
@@ -31,14 +25,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,65 +34,28 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The codec against Bolt's own encoders and decoders, without a network: frames made by {@code RpcCommandEncoder}
- * (v1) and {@code RpcCommandEncoderV2} (v2, CRC on) are decoded by the codec, and what the codec writes is decoded by
- * Bolt's decoders, which check v2 CRCs, and resolved by the client's {@link RpcResponseResolver}.
+ * Bolt specifics, against Bolt's own encoders and decoders and without a network (see {@link BoltFrames}): what the
+ * codec writes is decoded by Bolt, which checks v2 CRCs, and error replies are resolved by the client's {@link
+ * RpcResponseResolver}. The host contract is checked by {@link BoltContractTest}; real peers by {@link
+ * BoltRelayTest}.
  */
 class BoltCodecTest {
   private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
-  private static final String SERVICE = "com.example.Greeter:1.0";
+  private static final String SERVICE = BoltFrames.SERVICE;
 
   private final Codec codec = new BoltCodecFactory().create();
   private final List<ByteBuf> buffers = new ArrayList<>();
   private final List<Metadata> decoded = new ArrayList<>();
-  private final EmbeddedChannel channel = new LoopbackChannel();
-  private final ChannelHandlerContext ctx = channel.pipeline().firstContext();
-
-  /** A channel with an InetSocketAddress for a peer, which Bolt's response decoder insists on. */
-  private static final class LoopbackChannel extends EmbeddedChannel {
-    LoopbackChannel() {
-      super(new ChannelInboundHandlerAdapter());
-    }
-
-    @Override
-    protected SocketAddress remoteAddress0() {
-      return new InetSocketAddress(InetAddress.getLoopbackAddress(), 12200);
-    }
-  }
-
-  @BeforeAll
-  static void sofaStyleHeaders() {
-    SofaStyle.install();
-  }
 
   @AfterEach
   void release() {
     decoded.forEach(Metadata::release);
     buffers.forEach(ByteBuf::release);
-    channel.finishAndReleaseAll();
-  }
-
-  @ParameterizedTest(name = "v{0}")
-  @ValueSource(ints = {1, 2})
-  void decodesAFrameOnlyOnceAllOfItIsThere(int version) throws Exception {
-    ByteBuf frame = boltRequest(version, 7, SofaStyle.request("alice", Map.of()));
-    int length = frame.readableBytes();
-    for (int prefix = 0; prefix < length; prefix++) {
-      ByteBuf part = frame.slice(0, prefix);
-      assertThat(codec.decode(part, new Metadata())).as("prefix of %d bytes", prefix)
-          .isEqualTo(DecodeStatus.WAIT_FOR_DATA);
-    }
-    ByteBuf twoFrames = buffer().writeBytes(frame, 0, length).writeBytes(frame, 0, length);
-    assertThat(codec.decode(twoFrames, new Metadata())).isEqualTo(DecodeStatus.DONE);
-    assertThat(twoFrames.readerIndex()).isEqualTo(length);
-    assertThat(codec.decode(twoFrames, new Metadata())).isEqualTo(DecodeStatus.DONE);
-    assertThat(twoFrames.isReadable()).isFalse();
   }
 
   @ParameterizedTest(name = "v{0}")
@@ -326,47 +277,22 @@ class BoltCodecTest {
     assertThat(indexed).contains(BoltCodecFactory.class.getName());
   }
 
-  // ---- helpers: Bolt's own encoders and decoders
+  // ---- helpers
 
   private ByteBuf boltRequest(int version, int id, GreetRequest request) throws Exception {
-    RpcRequestCommand command = new RpcRequestCommand(request);
-    command.setId(id);
-    command.setTimeout(3000);
-    command.setRequestClass(GreetRequest.class.getName());
-    command.serialize();
-    return encode(command, version);
+    return copy(BoltFrames.request(version, id, request));
   }
 
   private ByteBuf boltResponse(int version, int id, ResponseStatus status) throws Exception {
-    RpcResponseCommand command = new RpcResponseCommand(id, new GreetReply("hi"));
-    command.setResponseClass(GreetReply.class.getName());
-    command.setResponseStatus(status);
-    command.serialize();
-    return encode(command, version);
+    return copy(BoltFrames.response(version, id, status));
   }
 
-  /** Bolt's encoder for the version; v2 commands get the CRC switch on, as Bolt's client sets it. */
   private ByteBuf encode(RpcCommand command, int version) throws Exception {
-    ByteBuf out = buffer();
-    if (version == 1) {
-      new RpcCommandEncoder().encode(ctx, command, out);
-    } else {
-      channel.attr(Connection.VERSION).set((byte) 2);
-      command.setProtocolSwitch(ProtocolSwitch.create(new int[] {ProtocolSwitch.CRC_SWITCH_INDEX}));
-      new RpcCommandEncoderV2().encode(ctx, command, out);
-    }
-    return out;
+    return copy(BoltFrames.encode(command, version));
   }
 
-  private RpcCommand boltDecode(ByteBuf frame, int version) throws Exception {
-    List<Object> out = new ArrayList<>();
-    if (version == 1) {
-      new RpcCommandDecoder().decode(ctx, frame, out);
-    } else {
-      new RpcCommandDecoderV2().decode(ctx, frame, out);
-    }
-    assertThat(out).as("Bolt decoded one command").hasSize(1);
-    return (RpcCommand) out.get(0);
+  private static RpcCommand boltDecode(ByteBuf frame, int version) throws Exception {
+    return BoltFrames.decode(frame, version);
   }
 
   /** Replaces a v1 request's header bytes (the frame must have room: callers shrink or keep the size). */
@@ -391,7 +317,7 @@ class BoltCodecTest {
   }
 
   private ByteBuf buffer() {
-    ByteBuf buf = ALLOC.buffer();
+    ByteBuf buf = ALLOC.directBuffer();
     buffers.add(buf);
     return buf;
   }

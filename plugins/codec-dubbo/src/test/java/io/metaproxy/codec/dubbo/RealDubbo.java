@@ -97,7 +97,7 @@ final class RealDubbo {
 
   /** The greet arguments: a person, a list of mixed values, a map with nested values, an int. */
   static Object[] greetArguments() {
-    List<Object> tags = new ArrayList<>(List.of("vip", 3, 4_000_000_000L, 2.5, -0.0, true, new Date(5), "\u00e9"));
+    List<Object> tags = new ArrayList<>(List.of("vip", 3, 4_000_000_000L, 2.5, -17.0, true, new Date(5), "\u00e9"));
     tags.add(null);
     tags.add(new byte[70_000]); // chunked binary
     Map<String, Object> extras = new LinkedHashMap<>();
@@ -202,7 +202,9 @@ final class RealDubbo {
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError(e);
     } finally {
-      future.cancel(true);
+      if (!future.isDone()) {
+        future.cancel(true);
+      }
     }
   }
 

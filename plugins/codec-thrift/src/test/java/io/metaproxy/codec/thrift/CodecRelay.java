@@ -75,8 +75,8 @@ final class CodecRelay implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    server.close().sync();
+  public void close() {
+    server.close().syncUninterruptibly();
   }
 
   /** The frame to send with {@code metadata}'s id and {@code mutation}: patched in place when possible. */

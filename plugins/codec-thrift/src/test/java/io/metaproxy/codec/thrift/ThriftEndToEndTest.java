@@ -206,9 +206,13 @@ class ThriftEndToEndTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       server.stop();
-      thread.join(5_000);
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

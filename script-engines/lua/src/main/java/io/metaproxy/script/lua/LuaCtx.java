@@ -1,0 +1,177 @@
+package io.metaproxy.script.lua;
+
+import io.metaproxy.script.ScriptContext;
+import java.util.List;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaInteger;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaUserdata;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.LibFunction;
+
+/**
+ * The {@code ctx} a Lua script is given: a userdata whose methods are the FilterContext operations under their Java
+ * names, each a thin conversion between Lua values and {@link ScriptContext}. The userdata is read-only and its
+ * metatable hidden; the same one is passed to every call of the VM (nothing is allocated per call).
+ *
+ * <p>Conversions: strings in and out; a number where a string is expected becomes its text ({@link
+ * ScriptContext#numberText}); a Java null becomes nil; {@code keys()} becomes a new array table; {@code requestId()} and
+ * {@code now()} become numbers. Any error (a wrong argument, an unknown error type) is raised as a Lua error, so the
+ * script may {@code pcall} it and an uncaught one names the script line.
+ */
+final class LuaCtx {
+  private LuaCtx() {}
+
+  /** A body of one operation, given its (up to two) arguments after {@code ctx}. */
+  @FunctionalInterface
+  private interface Body {
+    LuaValue apply(LuaValue first, LuaValue second);
+  }
+
+  /** Builds the {@code ctx} userdata over {@code context}. */
+  static LuaUserdata bind(ScriptContext context) {
+    LuaTable methods = new LuaTable();
+    LuaTable metatable = new LuaTable();
+    LuaUserdata ctx = new LuaUserdata(context, metatable);
+
+    method(methods, ctx, "get", (key, unused) -> text(context.get(string("get", 1, key))));
+    method(methods, ctx, "keys", (unused1, unused2) -> list(context.keys()));
+    method(methods, ctx, "messageType", (unused1, unused2) -> LuaValue.valueOf(context.messageType()));
+    method(methods, ctx, "requestId", (unused1, unused2) -> LuaInteger.valueOf(context.requestId()));
+    method(methods, ctx, "operation", (unused1, unused2) -> text(context.operation()));
+    method(methods, ctx, "peerAddress", (unused1, unused2) -> text(context.peerAddress()));
+    method(methods, ctx, "listener", (unused1, unused2) -> text(context.listener()));
+    method(methods, ctx, "route", (unused1, unused2) -> text(context.route()));
+    method(methods, ctx, "cluster", (unused1, unused2) -> text(context.cluster()));
+    method(methods, ctx, "set", (key, value) -> {
+      context.set(string("set", 1, key), string("set", 2, value));
+      return LuaValue.NONE;
+    });
+    method(methods, ctx, "remove", (key, unused) -> {
+      context.remove(string("remove", 1, key));
+      return LuaValue.NONE;
+    });
+    method(methods, ctx, "reply", (error, message) ->
+        LuaValue.valueOf(context.reply(string("reply", 1, error), string("reply", 2, message))));
+    method(methods, ctx, "routeTo", (cluster, unused) -> {
+      context.routeTo(string("routeTo", 1, cluster));
+      return LuaValue.NONE;
+    });
+    method(methods, ctx, "resume", (unused1, unused2) -> {
+      context.resume();
+      return LuaValue.NONE;
+    });
+    method(methods, ctx, "state", (key, unused) -> text(context.state(string("state", 1, key))));
+    method(methods, ctx, "setState", (key, value) -> {
+      context.setState(string("setState", 1, key), string("setState", 2, value));
+      return LuaValue.NONE;
+    });
+    method(methods, ctx, "log", (level, message) -> {
+      context.log(string("log", 1, level), string("log", 2, message));
+      return LuaValue.NONE;
+    });
+    method(methods, ctx, "count", (metric, delta) -> {
+      context.count(string("count", 1, metric), integer("count", 2, delta));
+      return LuaValue.NONE;
+    });
+    method(methods, ctx, "now", (unused1, unused2) -> LuaInteger.valueOf(context.now()));
+
+    metatable.set(LuaValue.INDEX, methods);
+    metatable.set(LuaValue.NEWINDEX, new LibFunction() {
+      @Override
+      public LuaValue call(LuaValue self, LuaValue key, LuaValue value) {
+        throw new LuaError("ctx is read-only (cannot set '" + key.tojstring() + "')");
+      }
+    });
+    metatable.set(LuaValue.TOSTRING, new LibFunction() {
+      @Override
+      public LuaValue call(LuaValue self) {
+        return LuaValue.valueOf("ctx");
+      }
+    });
+    metatable.set(LuaValue.METATABLE, LuaValue.FALSE);
+    return ctx;
+  }
+
+  private static void method(LuaTable methods, LuaUserdata ctx, String name, Body body) {
+    methods.set(name, new Method(name, ctx, body));
+  }
+
+  /** One operation. Checks that it was called with {@code ctx:} and turns Java exceptions into Lua errors. */
+  private static final class Method extends LibFunction {
+    private final LuaUserdata self;
+    private final Body body;
+
+    Method(String name, LuaUserdata self, Body body) {
+      this.name = name;
+      this.self = self;
+      this.body = body;
+    }
+
+    @Override
+    public LuaValue call() {
+      return run(NIL, NIL, NIL);
+    }
+
+    @Override
+    public LuaValue call(LuaValue ctx) {
+      return run(ctx, NIL, NIL);
+    }
+
+    @Override
+    public LuaValue call(LuaValue ctx, LuaValue first) {
+      return run(ctx, first, NIL);
+    }
+
+    @Override
+    public LuaValue call(LuaValue ctx, LuaValue first, LuaValue second) {
+      return run(ctx, first, second);
+    }
+
+    @Override
+    public Varargs invoke(Varargs args) {
+      return run(args.arg1(), args.arg(2), args.arg(3));
+    }
+
+    private LuaValue run(LuaValue ctx, LuaValue first, LuaValue second) {
+      if (ctx != self) {
+        throw new LuaError("call ctx:" + name + "(...) with a colon");
+      }
+      try {
+        return body.apply(first, second);
+      } catch (LuaError e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new LuaError(e.getMessage() != null ? e.getMessage() : e.toString());
+      }
+    }
+  }
+
+  private static String string(String operation, int position, LuaValue value) {
+    return switch (value.type()) {
+      case LuaValue.TSTRING -> value.tojstring();
+      case LuaValue.TNUMBER -> ScriptContext.numberText(value.todouble());
+      default -> throw ScriptContext.badArgument(operation, position, "string", value.typename());
+    };
+  }
+
+  private static long integer(String operation, int position, LuaValue value) {
+    if (value.type() != LuaValue.TNUMBER) {
+      throw ScriptContext.badArgument(operation, position, "integer", value.typename());
+    }
+    return ScriptContext.integerArgument(operation, position, value.todouble());
+  }
+
+  private static LuaValue text(String value) {
+    return value == null ? LuaValue.NIL : LuaValue.valueOf(value);
+  }
+
+  private static LuaValue list(List<String> values) {
+    LuaValue[] items = new LuaValue[values.size()];
+    for (int i = 0; i < items.length; i++) {
+      items[i] = LuaValue.valueOf(values.get(i));
+    }
+    return LuaValue.listOf(items);
+  }
+}
