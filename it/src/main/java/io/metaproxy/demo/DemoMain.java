@@ -5,11 +5,11 @@ import io.metaproxy.demo.GreetingClient.Reply;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,12 +24,17 @@ import java.util.stream.Collectors;
  * through the proxy and prints where each went and what the proxy added on the way.
  *
  * <pre>
- *   java -cp "dist/demo/lib/*" io.metaproxy.demo.DemoMain --proxy 127.0.0.1:20880 [--admin 127.0.0.1:9901] [--calls 24]
+ *   java -cp "dist/demo/lib/*" io.metaproxy.demo.DemoMain --proxy 127.0.0.1:20880 \
+ *       [--admin 127.0.0.1:9901] [--calls 24] [--backend-ports 20881,20882]
  * </pre>
  *
- * <p>The backends are greet-v1 on 127.0.0.1:20881 and greet-v2 on 127.0.0.1:20882 (the clusters of the default
- * {@code conf/metaproxy.yaml}; {@code --backend-ports} moves them). Exit status: 0 when every call succeeded, 1 when one failed, 2 for bad arguments or
- * when the proxy or a backend cannot be reached at all.
+ * <p>The backends are greet-v1 on 127.0.0.1:20881 and greet-v2 on 127.0.0.1:20882, the clusters of the default
+ * {@code conf/metaproxy.yaml} ({@code --backend-ports} moves them). With {@code --admin}, the proxy's own counts for
+ * the two clusters are printed at the end. Each call carries an {@code x-request-id} that the backend echoes back,
+ * so a response delivered to the wrong call counts as a failure.
+ *
+ * <p>Exit status: 0 when every call succeeded, 1 when one failed, 2 for bad arguments or when the proxy or a
+ * backend cannot be reached at all.
  */
 public final class DemoMain {
   private static final String HOST = "127.0.0.1";
@@ -47,7 +52,8 @@ public final class DemoMain {
   private static final List<CallKind> CALL_KINDS =
       List.of(
           new CallKind("sayHello(\"alice\")", "sayHello", Map.of(), s -> s.sayHello("alice")),
-          new CallKind("greet(Person(\"chloé\", fr))", "greet(Person)", Map.of(), s -> s.greet(new Person("chloé", "fr"))),
+          new CallKind("greet(Person(\"chloé\", fr))", "greet(Person)", Map.of(),
+              s -> s.greet(new Person("chloé", "fr"))),
           new CallKind("sayHello(\"bob\") +x-canary", "sayHello +x-canary", Map.of("x-canary", "true"),
               s -> s.sayHello("bob")),
           new CallKind("sayHello(\"dana\")", "sayHello", Map.of(), s -> s.sayHello("dana")),
@@ -99,7 +105,14 @@ public final class DemoMain {
         proxy.getPort(),
         backendList.stream().map(b -> b.name() + " on " + HOST + ":" + b.port()).collect(Collectors.joining(" or ")));
 
-    try (Backends backends = Backends.start(HOST, backendList)) {
+    Backends backends;
+    try {
+      backends = Backends.start(HOST, backendList);
+    } catch (IllegalStateException e) {
+      System.err.println("DemoMain: " + e.getMessage());
+      return 2;
+    }
+    try {
       if (!waitForPort(proxy, PROXY_WAIT)) {
         System.err.printf("DemoMain: nothing accepts connections on %s:%d after %ds; is the proxy running?%n",
             proxy.getHostString(), proxy.getPort(), PROXY_WAIT.toSeconds());
@@ -113,15 +126,15 @@ public final class DemoMain {
         printProxyStats(admin, out);
       }
       return status;
-    } catch (IllegalStateException e) {
-      System.err.println("DemoMain: " + e.getMessage());
-      return 2;
+    } finally {
+      backends.close();
     }
   }
 
   private static int makeCalls(GreetingClient client, int calls, PrintStream out) {
     String row = "%3s  %-30s  %-9s  %-36s  %s%n";
-    out.printf(row, "#", "call", "served by", "provider saw (request attachments)", "consumer got (response attachments)");
+    out.printf(row, "#", "call", "served by", "provider saw (request attachments)",
+        "consumer got (response attachments)");
     out.printf(row, "---", "-".repeat(30), "-".repeat(9), "-".repeat(36), "-".repeat(36));
 
     // call group -> backend -> count, in the order groups were first used
@@ -137,23 +150,25 @@ public final class DemoMain {
         Reply reply = client.call(attachments, kind.call());
         servedBy = reply.greeting().getServedBy();
         String echoed = reply.attachments().get(GreetingServiceImpl.REQUEST_ID);
-        out.printf(row, n, kind.label(), servedBy, shown(reply.greeting().getAttachmentsSeen()), shown(reply.attachments()));
+        out.printf(row, n, kind.label(), servedBy, shown(reply.greeting().getAttachmentsSeen()),
+            shown(reply.attachments()));
         if (!requestId.equals(echoed)) {
           failures++;
-          out.printf("%3s  FAILED: sent %s=%s but the response carried %s%n", "", GreetingServiceImpl.REQUEST_ID, requestId, echoed);
+          out.printf("%3s  FAILED: sent %s=%s but the response carried %s%n", "", GreetingServiceImpl.REQUEST_ID,
+              requestId, echoed);
         }
       } catch (RuntimeException e) {
         failures++;
         servedBy = "(failed)";
         out.printf(row, n, kind.label(), servedBy, "", "");
-        out.printf("%3s  FAILED: %s%n", "", firstLine(e.getMessage()));
+        out.printf("%3s  FAILED: %s%n", "", reason(e));
       }
       split.computeIfAbsent(kind.group(), k -> new TreeMap<>()).merge(servedBy, 1, Integer::sum);
     }
 
     out.printf("%nsummary: %d calls, %d failed%n", calls, failures);
     Map<String, Integer> perBackend = new TreeMap<>();
-    split.values().forEach(counts -> counts.forEach((backend, count) -> perBackend.merge(backend, count, Integer::sum)));
+    split.values().forEach(counts -> counts.forEach((backend, n) -> perBackend.merge(backend, n, Integer::sum)));
     out.printf("  %-25s %s%n", "all calls:", describe(perBackend, calls));
     split.forEach((group, counts) -> out.printf("  %-25s %s%n", group + ":", describe(counts, total(counts))));
     return failures == 0 ? 0 : 1;
@@ -166,11 +181,12 @@ public final class DemoMain {
   private static void printProxyStats(InetSocketAddress admin, PrintStream out) {
     String url = "http://" + admin.getHostString() + ":" + admin.getPort();
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-      HttpResponse<String> response =
-          http.send(HttpRequest.newBuilder(URI.create(url + "/stats/prometheus")).timeout(Duration.ofSeconds(2)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url + "/stats/prometheus")).timeout(Duration.ofSeconds(2)).build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       List<String> lines = response.body().lines()
           .filter(line -> !line.startsWith("#") && BACKEND_NAMES.stream().anyMatch(line::contains))
+          .filter(line -> !line.contains("_bucket{") && !line.contains("_created{")) // histograms: too long to read
           .limit(16)
           .toList();
       if (response.statusCode() == 200 && !lines.isEmpty()) {
@@ -195,7 +211,8 @@ public final class DemoMain {
 
   private static String describe(Map<String, Integer> counts, int total) {
     return counts.entrySet().stream()
-        .map(e -> String.format("%s %d/%d (%d%%)", e.getKey(), e.getValue(), total, Math.round(100.0 * e.getValue() / total)))
+        .map(e -> String.format(
+            "%s %d/%d (%d%%)", e.getKey(), e.getValue(), total, Math.round(100.0 * e.getValue() / total)))
         .collect(Collectors.joining(", "));
   }
 
@@ -203,19 +220,27 @@ public final class DemoMain {
     return counts.values().stream().mapToInt(Integer::intValue).sum();
   }
 
-  private static String firstLine(String message) {
+  /**
+   * Why a call failed, for people: the part of Dubbo's long message after its last "cause: " (the proxy's error
+   * reply, say), else its first line.
+   */
+  private static String reason(RuntimeException e) {
+    String message = e.getMessage();
     if (message == null) {
-      return "(no message)";
+      return e.getClass().getName();
     }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    int cause = message.lastIndexOf("cause: ");
+    String reason = cause < 0 ? message : message.substring(cause + "cause: ".length());
+    int newline = reason.indexOf('\n');
+    return newline < 0 ? reason : reason.substring(0, newline);
   }
 
   /** {@code 20881,20882}: the ports of greet-v1 and greet-v2. */
   private static List<Backend> parseBackendPorts(String ports) {
     String[] parts = ports.split(",");
     if (parts.length != BACKEND_NAMES.size()) {
-      throw new IllegalArgumentException("--backend-ports takes " + BACKEND_NAMES.size() + " ports, e.g. 20881,20882");
+      throw new IllegalArgumentException(
+          "--backend-ports takes " + BACKEND_NAMES.size() + " ports, e.g. 20881,20882");
     }
     List<Backend> backends = new ArrayList<>();
     for (int i = 0; i < parts.length; i++) {

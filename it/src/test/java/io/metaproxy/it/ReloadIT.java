@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the next call on a connection that stays open; a bad one is rejected with file:line and traffic keeps flowing on
  * the old configuration.
  */
-@ExtendWith(ShowProxyLogOnFailure.class)
+@ExtendWith({SharedBackends.class, ShowProxyLogOnFailure.class})
 class ReloadIT {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
 
@@ -60,7 +60,6 @@ class ReloadIT {
 
   @BeforeAll
   static void startProxyAndConsumer() {
-    SharedBackends.get();
     listenerPort = FreePorts.next();
     proxy = ProxyProcess.start("ReloadIT", allToV1());
     client = GreetingClient.connect("127.0.0.1", listenerPort, Duration.ofSeconds(10));

@@ -36,6 +36,10 @@ public interface Codec {
    * Metadata#requestId()} as its id (the host may have changed it). The host calls this only when there is something
    * to change; otherwise it forwards {@link Metadata#originalFrame()} itself. Starting from the original frame and
    * rewriting only the header part is the expected way.
+   *
+   * @throws IllegalArgumentException when the message cannot be encoded with this mutation (a header block over the
+   *     protocol's limit, say); the host then answers the client with {@link #onError} and {@link
+   *     ErrorType#BAD_REQUEST}, naming the reason, and discards whatever was written to {@code out}
    */
   void encode(Metadata metadata, Mutation mutation, ByteBuf out);
 

@@ -24,7 +24,8 @@ public final class Codecs {
     Enumeration<URL> indexes = loader.getResources("META-INF/extensions.idx");
     while (indexes.hasMoreElements()) {
       URL index = indexes.nextElement();
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(index.openStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(index.openStream(), StandardCharsets.UTF_8))) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           String className = line.trim();
           if (className.isEmpty() || className.startsWith("#")) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -202,8 +203,8 @@ public final class LoadGenerator implements AutoCloseable {
       outstanding = outstanding();
     }
     if (outstanding > 0) {
-      progress.accept(String.format("[%s] gave up draining %d outstanding requests after %ds", step.label(),
-          outstanding, options.drain().toSeconds()));
+      progress.accept(String.format(Locale.ROOT, "[%s] gave up draining %d outstanding requests after %ds",
+          step.label(), outstanding, options.drain().toSeconds()));
     }
 
     LoopStats.Totals totals = new LoopStats.Totals();
@@ -227,26 +228,30 @@ public final class LoadGenerator implements AutoCloseable {
     return outstanding;
   }
 
+  /** What one loop reports for a progress line. */
+  private record LoopProgress(Histogram interval, long sent, long failures, long inFlight) {}
+
   private String progressLine(Step step, long elapsedNanos) throws InterruptedException {
     Histogram interval = LoopStats.newHistogram();
     long sent = 0;
     long failures = 0;
     long inFlight = 0;
-    for (Object[] loop : onLoops(stats -> {
+    for (LoopProgress loop : onLoops(stats -> {
       long loopInFlight = 0;
       for (LoadConnection connection : stats.connections) {
         loopInFlight += connection.ledger().inFlight();
       }
-      return new Object[] {stats.takeInterval(), stats.sent, stats.errors + stats.timeouts + stats.connectionErrors,
-          loopInFlight};
+      return new LoopProgress(stats.takeInterval(), stats.sent,
+          stats.errors + stats.timeouts + stats.connectionErrors, loopInFlight);
     })) {
-      interval.add((Histogram) loop[0]);
-      sent += (Long) loop[1];
-      failures += (Long) loop[2];
-      inFlight += (Long) loop[3];
+      interval.add(loop.interval());
+      sent += loop.sent();
+      failures += loop.failures();
+      inFlight += loop.inFlight();
     }
-    return String.format("[%s] %3ds/%ds  %9.0f ok/s  p50 %7.3f  p99 %7.3f  p99.9 %7.3f ms  sent %d  in flight %d  "
-            + "errors %d", step.label(), TimeUnit.NANOSECONDS.toSeconds(elapsedNanos + 500_000_000L),
+    return String.format(Locale.ROOT,
+        "[%s] %3ds/%ds  %9.0f ok/s  p50 %7.3f  p99 %7.3f  p99.9 %7.3f ms  sent %d  in flight %d  errors %d",
+        step.label(), TimeUnit.NANOSECONDS.toSeconds(elapsedNanos + 500_000_000L),
         step.duration().toSeconds(), (double) interval.getTotalCount(), millis(interval.getValueAtPercentile(50)),
         millis(interval.getValueAtPercentile(99)), millis(interval.getValueAtPercentile(99.9)), sent, inFlight,
         failures);

@@ -145,7 +145,8 @@ public final class Report {
       }
       if (baseHalf != null) {
         StepRecord half = records.stream()
-            .filter(r -> r.scenario().equals(scenario) && !r.closed() && sameRate(r.offeredRps(), baseHalf.offeredRps()))
+            .filter(r -> r.scenario().equals(scenario) && !r.closed()
+                && sameRate(r.offeredRps(), baseHalf.offeredRps()))
             .findFirst().orElse(null);
         if (half != null) {
           double delta = half.p99() - baseHalf.p99();

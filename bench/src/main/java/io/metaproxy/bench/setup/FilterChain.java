@@ -82,7 +82,8 @@ public final class FilterChain {
       }
       Map<String, Object> config = new LinkedHashMap<>();
       if (entry.get("config") instanceof Map<?, ?> settings) {
-        settings.forEach((key, value) -> config.put(String.valueOf(key), resolveFiles(String.valueOf(key), value, base)));
+        settings.forEach((key, value) ->
+            config.put(String.valueOf(key), resolveFiles(String.valueOf(key), value, base)));
       }
       used.add(new Filter(name, config));
       notes.add("filter " + name + ": used");

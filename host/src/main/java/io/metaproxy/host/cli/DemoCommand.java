@@ -36,8 +36,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
     try {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = List.of(java, "-cp", demoLib + File.separator + "*", "io.metaproxy.demo.DemoMain",
-          "--proxy", "127.0.0.1:20880", "--admin", hostPort(proxy));
+      List<String> command = new java.util.ArrayList<>(List.of(java));
+      if (Runtime.version().feature() >= 24) {
+        command.add("--sun-misc-unsafe-memory-access=allow"); // Dubbo's Hessian still uses sun.misc.Unsafe
+      }
+      command.addAll(List.of("-cp", demoLib + File.separator + "*", "io.metaproxy.demo.DemoMain",
+          "--proxy", "127.0.0.1:20880", "--admin", hostPort(proxy)));
       Process client = new ProcessBuilder(command).inheritIO().start();
       int exit = client.waitFor();
       System.out.println("== admin API was at http://" + hostPort(proxy) + "/ (stats, clusters, reload)");

@@ -410,7 +410,15 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
       downstream.write(out);
     } catch (RuntimeException e) {
       out.release();
-      log.error("[{}] codec failed to encode a response: {}", listener.name(), e.toString());
+      log.warn("[{}] response {} cannot be encoded: {}", listener.name(), clientRequestId, e.toString());
+      ByteBuf error = downstream.alloc().buffer(128);
+      request.setRequestId(clientRequestId);
+      try {
+        downstream.codec().onError(request, ErrorType.BAD_REQUEST, "the response cannot be encoded: " + e.getMessage(), error);
+        downstream.write(error);
+      } catch (RuntimeException again) {
+        error.release();
+      }
     }
   }
 

@@ -268,7 +268,10 @@ public final class PluginRegistry implements AutoCloseable {
   public void close() {
     try {
       manager.stopPlugins();
-      manager.unloadPlugins();
+      // unloadPlugins() iterates the list it removes from; unload one by one from a copy.
+      for (PluginWrapper plugin : new ArrayList<>(manager.getPlugins())) {
+        manager.unloadPlugin(plugin.getPluginId());
+      }
     } catch (RuntimeException e) {
       log.warn("unloading plugins: {}", e.toString());
     }

@@ -179,7 +179,7 @@ final class UpstreamConnection extends ByteToMessageDecoder {
     } catch (RuntimeException e) {
       out.release();
       pending.remove(id);
-      fail(request, "encoding the request failed: " + e.getMessage(), false);
+      fail(request, ErrorType.BAD_REQUEST, "the request cannot be encoded: " + e.getMessage(), false);
       return;
     }
     channel.write(out, channel.voidPromise());
@@ -327,10 +327,14 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   }
 
   private void fail(UpstreamRequest request, String reason, boolean connectFailure) {
+    fail(request, ErrorType.UPSTREAM_FAILURE, reason, connectFailure);
+  }
+
+  private void fail(UpstreamRequest request, ErrorType error, String reason, boolean connectFailure) {
     if (!request.isOneway()) {
       inFlight--;
       pool.requestDone(this);
     }
-    request.onUpstreamFailure(ErrorType.UPSTREAM_FAILURE, reason, connectFailure);
+    request.onUpstreamFailure(error, reason, connectFailure);
   }
 }

@@ -320,21 +320,44 @@ public abstract class CodecContractTest {
     for (byte[] frame : List.of(sampleRequest(), sampleResponse())) {
       Codec codec = codecFactory().create();
       ByteBuf cumulation = track(PooledByteBufAllocator.DEFAULT.directBuffer(frame.length));
-      for (int i = 0; i < frame.length - 1; i++) {
-        cumulation.writeByte(frame[i]);
-        Metadata metadata = track(new Metadata());
-        DecodeStatus status = codec.decode(cumulation, metadata);
-        assertThat(status).as("decode of the first %d of %d bytes", i + 1, frame.length)
+      for (int cut : cutPoints(frame.length)) {
+        cumulation.writeBytes(frame, cumulation.writerIndex(), cut - cumulation.writerIndex());
+        DecodeStatus status = codec.decode(cumulation, track(new Metadata()));
+        assertThat(status).as("decode of the first %d of %d bytes", cut, frame.length)
             .isEqualTo(DecodeStatus.WAIT_FOR_DATA);
         // the host restores the reader index after WAIT_FOR_DATA (codecs may read ahead)
         cumulation.readerIndex(0);
-        assertThat(ByteBufUtil.getBytes(cumulation)).as("decode must not change the bytes it is given")
-            .isEqualTo(Arrays.copyOf(frame, i + 1));
       }
-      cumulation.writeByte(frame[frame.length - 1]);
+      assertThat(ByteBufUtil.getBytes(cumulation)).as("decode must not change the bytes it is given")
+          .isEqualTo(Arrays.copyOf(frame, cumulation.writerIndex()));
+      cumulation.writeBytes(frame, cumulation.writerIndex(), frame.length - cumulation.writerIndex());
       decodeFrame(codec, cumulation);
       assertThat(cumulation.readableBytes()).as("bytes left after the last byte arrived").isZero();
     }
+  }
+
+  /**
+   * Every length short of a whole frame: all of them for frames up to 4 KiB, else the first and last KiB byte by byte
+   * and about a thousand lengths evenly spread between.
+   */
+  private static int[] cutPoints(int frameLength) {
+    if (frameLength <= 4096) {
+      int[] all = new int[frameLength - 1];
+      Arrays.setAll(all, i -> i + 1);
+      return all;
+    }
+    List<Integer> cuts = new ArrayList<>();
+    for (int i = 1; i <= 1024; i++) {
+      cuts.add(i);
+    }
+    int step = Math.max(1, (frameLength - 2048) / 1000);
+    for (int i = 1024 + step; i < frameLength - 1024; i += step) {
+      cuts.add(i);
+    }
+    for (int i = frameLength - 1024; i < frameLength; i++) {
+      cuts.add(i);
+    }
+    return cuts.stream().mapToInt(Integer::intValue).toArray();
   }
 
   @Test

@@ -22,8 +22,9 @@
  *   <li>decode: the samples decode to DONE consuming exactly their bytes, with the request id, a request type for the
  *       request and a response type for the response, the original frame equal to the input, and the same result from
  *       heap, direct, offset and composite buffers;
- *   <li>framing: fed one byte at a time, decode waits (WAIT_FOR_DATA, bytes untouched) until the last byte; two frames
- *       back to back decode one at a time;
+ *   <li>framing: fed one byte at a time, decode waits (WAIT_FOR_DATA, bytes untouched) until the last byte (frames
+ *       over 4 KiB: every length in the first and last KiB, a thousand between); two frames back to back decode one
+ *       at a time;
  *   <li>bad input: garbage ends in a {@link io.metaproxy.api.CodecException} or WAIT_FOR_DATA, never another
  *       exception; an oversized length field is refused before the body arrives;
  *   <li>encode: an empty mutation keeps the message; added, replaced and removed keys survive re-decoding (requests,

@@ -20,7 +20,8 @@
  * <h2>Mutation</h2>
  * Changes the header map only: removed keys are dropped, set keys are written as header entries; the class name and
  * content bytes are copied, headerLen is fixed up and a v2 CRC recomputed. ({@code class} and {@code status} come
- * from fixed frame fields: setting them adds a header entry of that name, it does not change the frame's class.)
+ * from fixed frame fields: setting them adds a header entry of that name, it does not change the frame's class.) A
+ * header block in some other serializer's format exposes no keys and is forwarded unchanged, mutation or not.
  *
  * <h2>Errors and heartbeats</h2>
  * {@link io.metaproxy.api.Codec#onError} answers like a failing Bolt server: status SERVER_EXCEPTION and a

@@ -2,6 +2,8 @@ package io.metaproxy.codec.dubbo;
 
 import io.metaproxy.api.CodecException;
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Walks Hessian 2.0 values inside a {@link ByteBuf} without building them: it skips every type (null, booleans,
@@ -10,9 +12,13 @@ import io.netty.buffer.ByteBuf;
  * asks for. The proxy therefore never needs the application's classes and never copies RPC arguments.
  *
  * <p>One scanner belongs to one codec (one connection, one event loop) and is reused for every frame, so that
- * skipping allocates nothing: the container stack, the class-definition table and the character scratch buffer grow
- * once and stay. It reads with absolute indexes only and keeps its {@link ByteBuf} only between {@link #reset} and
- * {@link #clear}; it never retains or releases it.
+ * skipping allocates nothing but one {@link ByteBuffer} view per frame: the container stack, the class-definition
+ * table and the character scratch buffer grow once and stay. It reads through a {@link ByteBuffer} view of the
+ * {@link ByteBuf} rather than the ByteBuf itself: one bounds-checked view instead of a ByteBuf call per byte, which also
+ * keeps Netty's paranoid leak detector (which records every ByteBuf access) from costing a stack trace per byte. Only a
+ * buffer of several components (a composite cumulation) is copied into a scratch buffer first. Positions it reports are
+ * absolute indexes of the ByteBuf. It keeps the view only between {@link #reset} and {@link #clear}, and never
+ * retains or releases the ByteBuf.
  *
  * <p>Besides skipping, it counts what a value <em>introduces</em> into Hessian's positional tables (maps, lists and
  * objects enter the reference table; class definitions and type names enter theirs) and what it <em>refers to</em>
@@ -31,9 +37,13 @@ final class Hessian2Scanner {
   private static final long HIGH_BITS = 0x8080808080808080L;
   private static final int SCRATCH_CHARS = 256;
 
-  private ByteBuf buf;
+  /** The bytes being scanned; index 0 is the ByteBuf's absolute index {@link #offset}. */
+  private ByteBuffer data;
+  private int offset;
   private int pos;
   private int limit;
+  /** Scratch copy for buffers of several components. */
+  private ByteBuffer copy;
 
   /** Field counts of the class definitions seen in this frame, by definition index. */
   private int[] classFieldCounts = new int[16];
@@ -60,9 +70,21 @@ final class Hessian2Scanner {
    * Object instances of those earlier classes cannot be skipped (their field counts are unknown) and fail the scan.
    */
   void reset(ByteBuf buf, int from, int limit, int classDefinitionsBefore) {
-    this.buf = buf;
-    this.pos = from;
-    this.limit = limit;
+    int length = limit - from;
+    if (buf.nioBufferCount() == 1) {
+      data = buf.nioBuffer(from, length);
+    } else {
+      if (copy == null || copy.capacity() < length) {
+        copy = ByteBuffer.allocate(Math.max(length, 4096));
+      }
+      copy.clear().limit(length);
+      buf.getBytes(from, copy);
+      data = copy;
+    }
+    data.order(ByteOrder.BIG_ENDIAN);
+    this.offset = from;
+    this.pos = 0;
+    this.limit = length;
     this.classDefinitionCount = classDefinitionsBefore;
     this.firstKnownClassDefinition = classDefinitionsBefore;
     if (classFieldCounts.length < classDefinitionsBefore) {
@@ -75,18 +97,23 @@ final class Hessian2Scanner {
 
   /** Forgets the buffer (a codec keeps no reference to a buffer after a call) and trims an oversized scratch. */
   void clear() {
-    buf = null;
+    data = null;
     if (chars.length > 64 * 1024) {
       chars = new char[SCRATCH_CHARS];
     }
+    if (copy != null && copy.capacity() > 64 * 1024) {
+      copy = null;
+    }
   }
 
+  /** The absolute ByteBuf index of the next byte. */
   int position() {
-    return pos;
+    return offset + pos;
   }
 
+  /** The absolute ByteBuf index where the scanned range ends. */
   int limit() {
-    return limit;
+    return offset + limit;
   }
 
   boolean atEnd() {
@@ -122,7 +149,7 @@ final class Hessian2Scanner {
     if (pos >= limit) {
       throw truncated();
     }
-    return buf.getUnsignedByte(pos);
+    return data.get(pos) & 0xff;
   }
 
   static boolean isStringTag(int tag) {
@@ -143,7 +170,7 @@ final class Hessian2Scanner {
     }
     if (tag == 'I') {
       need(4);
-      int value = buf.getInt(pos);
+      int value = data.getInt(pos);
       pos += 4;
       return value;
     }
@@ -521,7 +548,7 @@ final class Hessian2Scanner {
     int remaining = count;
     while (remaining > 0) {
       // plain ASCII runs are the common case: test eight bytes at once
-      if (remaining >= 8 && limit - pos >= 8 && (buf.getLong(pos) & HIGH_BITS) == 0) {
+      if (remaining >= 8 && limit - pos >= 8 && (data.getLong(pos) & HIGH_BITS) == 0) {
         pos += 8;
         remaining -= 8;
         continue;
@@ -582,12 +609,12 @@ final class Hessian2Scanner {
     if (pos >= limit) {
       throw truncated();
     }
-    return buf.getUnsignedByte(pos++);
+    return data.get(pos++) & 0xff;
   }
 
   private int u16() throws CodecException {
     need(2);
-    int value = buf.getUnsignedShort(pos);
+    int value = data.getShort(pos) & 0xffff;
     pos += 2;
     return value;
   }
@@ -612,6 +639,6 @@ final class Hessian2Scanner {
   }
 
   CodecException malformed(String what) {
-    return new CodecException("dubbo: malformed hessian2 body at byte " + pos + ": " + what);
+    return new CodecException("dubbo: malformed hessian2 body at byte " + pos + " of the body: " + what);
   }
 }

@@ -164,6 +164,61 @@ class DubboCodecTest {
     assertArgumentsIntact(RealDubbo.providerReceives(patched).getArguments());
   }
 
+  @Test
+  void attachmentsThatAreObjectsOfArgumentClassesSurviveAMutation() throws CodecException {
+    Address argumentAddress = new Address("Basel", "Rhein 2");
+    Object[] arguments = {RealDubbo.samplePerson(), List.of(), Map.of("a", argumentAddress), 1};
+    Map<String, Object> attachments = orderedAttachments();
+    attachments.put("x-addr", new Address("Bern", "Hauptgasse")); // an instance of a class the arguments defined
+    attachments.put("x-tenant", "acme");
+    Metadata request = decode(dubboFrame(arguments, attachments));
+    assertThat(((FrameLayout) request.codecState()).mapUsesEarlierClasses()).isTrue();
+
+    Mutation mutation = new Mutation();
+    mutation.set("x-tenant", "globex");
+    mutation.set("x-new", "1");
+    DecodeableRpcInvocation invocation = RealDubbo.providerReceives(encode(request, mutation));
+    assertThat(invocation.getObjectAttachment("x-addr")).isEqualTo(new Address("Bern", "Hauptgasse"));
+    assertThat(invocation.getAttachment("x-tenant")).isEqualTo("globex");
+    assertThat(invocation.getAttachment("x-new")).isEqualTo("1");
+    assertThat(invocation.getArguments()[2]).isEqualTo(Map.of("a", argumentAddress));
+  }
+
+  @Test
+  void attachmentsSharingReferencesKeepTheirTargets() throws CodecException {
+    Address argumentAddress = new Address("Basel", "Rhein 2");
+    Address listed = new Address("Chur", "Postplatz");
+    Object[] arguments = {RealDubbo.samplePerson(), List.of(), Map.of("a", argumentAddress), 1};
+    Map<String, Object> attachments = orderedAttachments();
+    attachments.put("x-shared", argumentAddress); // a back reference into the arguments
+    attachments.put("x-list", new ArrayList<>(List.of(listed))); // introduces a list and an object ...
+    attachments.put("x-again", listed); // ... which this later entry points back at
+    attachments.put("x-tail", "t");
+    Metadata request = decode(dubboFrame(arguments, attachments));
+
+    Mutation mutation = new Mutation();
+    mutation.remove("x-shared"); // refers back but introduces nothing: dropped
+    mutation.remove("x-tail");
+    mutation.set("x-list", "replaced"); // introduces what x-again refers to: kept, the new value appended after it
+    DecodeableRpcInvocation invocation = RealDubbo.providerReceives(encode(request, mutation));
+    assertThat(invocation.getObjectAttachment("x-shared")).isNull();
+    assertThat(invocation.getObjectAttachment("x-tail")).isNull();
+    assertThat(invocation.getObjectAttachment("x-list")).isEqualTo("replaced");
+    assertThat(invocation.getObjectAttachment("x-again")).isEqualTo(listed);
+    assertThat(invocation.getArguments()[2]).isEqualTo(Map.of("a", argumentAddress));
+  }
+
+  @Test
+  void aNullAttachmentsMapBecomesAMapWhenMutated() throws CodecException {
+    Object[] arguments = {RealDubbo.samplePerson(), List.of(), Map.of(), 1};
+    Metadata request = decode(dubboFrame(arguments, null));
+    assertThat(request.keys()).containsExactly("interface", "method", "version");
+    Mutation mutation = new Mutation();
+    mutation.set("x-new", "1");
+    byte[] mutated = encode(request, mutation);
+    assertThat(decode(mutated).get("x-new")).isEqualTo("1");
+  }
+
   // ---- responses ----
 
   @Test
@@ -408,6 +463,38 @@ class DubboCodecTest {
     out.writeByte('Z');
     out.setInt(12, out.readableBytes() - 16);
     return ByteBufUtil.getBytes(out);
+  }
+
+  private static Map<String, Object> orderedAttachments() {
+    Map<String, Object> attachments = new LinkedHashMap<>();
+    attachments.put("path", SERVICE);
+    attachments.put("interface", SERVICE);
+    attachments.put("version", "1.0.0");
+    return attachments;
+  }
+
+  /**
+   * A greet request laid out exactly as DubboCodec lays it out, written with hessian-lite, but with attachments in
+   * the order given (Dubbo's own invocation keeps them in a HashMap).
+   */
+  private static byte[] dubboFrame(Object[] arguments, Map<String, Object> attachments) {
+    Object[] body = new Object[6 + arguments.length];
+    body[0] = RealDubbo.DUBBO_VERSION;
+    body[1] = SERVICE;
+    body[2] = "1.0.0";
+    body[3] = "greet";
+    body[4] = "Lio/metaproxy/codec/dubbo/TestModel$Person;Ljava/util/List;Ljava/util/Map;I";
+    System.arraycopy(arguments, 0, body, 5, arguments.length);
+    body[body.length - 1] = attachments;
+    byte[] hessian = Hessian2ScannerTest.hessian(body);
+    byte[] frame = new byte[16 + hessian.length];
+    frame[0] = (byte) 0xda;
+    frame[1] = (byte) 0xbb;
+    frame[2] = (byte) 0xc2;
+    frame[11] = 1;
+    setBodyLength(frame, hessian.length);
+    System.arraycopy(hessian, 0, frame, 16, hessian.length);
+    return frame;
   }
 
   private void assertRejectedOrAccepted(byte[] frame, String what) {

@@ -43,6 +43,8 @@ final class ExampleCodec implements Codec {
   private static final int HEADER_COUNT_AT = 12;
   private static final int FIXED_LENGTH = 14; // everything before the first header
   private static final int MAX_STRING_BYTES = 0xFFFF; // a string's length is an unsigned 16-bit number
+  /** Larger bodies are refused before they are buffered: else one bad length makes the proxy hold 2 GiB. */
+  static final int MAX_BODY_BYTES = 16 << 20;
 
   /**
    * Decodes one frame. Decode runs for every message the proxy sees, so it reads the fixed part and the headers and
@@ -110,8 +112,8 @@ final class ExampleCodec implements Codec {
       return -1;
     }
     int bodyLength = in.getInt(index);
-    if (bodyLength < 0) {
-      throw new CodecException("bad body length " + bodyLength);
+    if (bodyLength < 0 || bodyLength > MAX_BODY_BYTES) {
+      throw new CodecException("body length " + bodyLength + " outside 0.." + MAX_BODY_BYTES);
     }
     long frameEnd = (long) index + 4 + bodyLength;
     return frameEnd > end ? -1 : (int) (frameEnd - start);

@@ -107,6 +107,10 @@ class ExampleCodecTest {
     byte[] type9 = Frame.of((byte) 9, 1, Map.of(), "").toBytes();
     assertThatThrownBy(() -> codec.decode(buffer(type9), new Metadata()))
         .isInstanceOf(CodecException.class).hasMessageContaining("type 9");
+    byte[] negativeBody = Frame.of(Frame.REQUEST, 1, Map.of(), "").toBytes();
+    java.util.Arrays.fill(negativeBody, negativeBody.length - 4, negativeBody.length, (byte) 0xFF);
+    assertThatThrownBy(() -> codec.decode(buffer(negativeBody), new Metadata()))
+        .isInstanceOf(CodecException.class).hasMessageContaining("body length -1");
   }
 
   @Test

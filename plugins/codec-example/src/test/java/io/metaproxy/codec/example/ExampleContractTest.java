@@ -2,6 +2,7 @@ package io.metaproxy.codec.example;
 
 import io.metaproxy.api.CodecFactory;
 import io.metaproxy.api.testkit.CodecContractTest;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -30,13 +31,11 @@ class ExampleContractTest extends CodecContractTest {
     return Frame.of(Frame.RESPONSE, 42, Map.of("served-by", "example-server"), "hello alice").toBytes();
   }
 
-  /** The request with a body length of -1 (0xFFFFFFFF). */
+  /** A request whose body length is one byte over the limit; the body itself never comes. */
   @Override
   protected byte[] frameWithOversizedLength() {
     byte[] frame = Frame.of(Frame.REQUEST, 42, Map.of("method", "greet"), "").toBytes();
-    for (int i = frame.length - 4; i < frame.length; i++) {
-      frame[i] = (byte) 0xFF;
-    }
+    ByteBuffer.wrap(frame).putInt(frame.length - 4, ExampleCodec.MAX_BODY_BYTES + 1);
     return frame;
   }
 

@@ -37,7 +37,10 @@ final class JsEngine {
 
   private JsEngine() {}
 
-  /** The shared Engine, created on first use (it takes a moment: hundreds of milliseconds on a cold JVM). */
+  /**
+   * The shared Engine, created and warmed up on first use: that takes a second or more, once per process, on the
+   * thread that builds the first JS filter (see {@link WarmUp}).
+   */
   static Engine shared() {
     Engine engine = shared;
     if (engine == null) {
@@ -52,6 +55,7 @@ final class JsEngine {
                   // On a stock JDK without the Graal compiler GraalJS interprets and says so on every start.
                   .option("engine.WarnInterpreterOnly", "false")
                   .build();
+          WarmUp.run(engine);
           shared = engine;
         }
       }

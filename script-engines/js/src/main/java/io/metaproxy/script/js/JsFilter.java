@@ -8,14 +8,15 @@ import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * A JS module as a filter: one sandboxed Context on the shared Engine, used by one event loop.
  *
  * <p>Building it evaluates the module (under the load budget) and takes its exports {@code onRequest} and {@code
  * onResponse}; at least one must be a function. Each message then calls the export with the Context's one {@code
- * ctx}, watched by the {@link Watchdog}. Return values are ignored (a returned Promise too: jobs it queued run before
- * the call returns, within the budget).
+ * ctx}, watched by the {@link Watchdog}. Return values are ignored, except that a Promise (an async handler) must have
+ * settled by the end of the call, and a rejected one is a failure.
  */
 final class JsFilter extends ScriptFilter {
   private final Context context;
@@ -85,7 +86,10 @@ final class JsFilter extends ScriptFilter {
       guard.start(budgetNanos);
     }
     try {
-      handler.executeVoid(ctx);
+      Value result = handler.execute(ctx);
+      if (!result.isNull()) {
+        awaitSettled(phase, result);
+      }
     } catch (PolyglotException e) {
       throw new ScriptFailure(JsErrors.describe(settings().scriptName(), e, budgetText), e);
     } finally {
@@ -93,6 +97,43 @@ final class JsFilter extends ScriptFilter {
         guard.stop();
       }
     }
+  }
+
+  /**
+   * An async handler returns a Promise; GraalJS runs the jobs it queued before the call returns to Java (scripts
+   * have no timers or I/O to wait for), so by now it has settled. A rejection is a failure like a throw, not a
+   * silently dropped error.
+   */
+  private void awaitSettled(Phase phase, Value result) {
+    Value then = result.getMember("then");
+    if (then == null || !then.canExecute()) {
+      return; // not a Promise: return values are ignored
+    }
+    Value[] rejection = new Value[1];
+    boolean[] settled = new boolean[1];
+    ProxyExecutable onFulfilled = arguments -> settled[0] = true;
+    ProxyExecutable onRejected =
+        arguments -> {
+          settled[0] = true;
+          rejection[0] = arguments.length > 0 ? arguments[0] : null;
+          return null;
+        };
+    result.invokeMember("then", onFulfilled, onRejected);
+    String name = settings().scriptName();
+    if (!settled[0]) {
+      throw new ScriptFailure(
+          ScriptFailure.format(name, 0, handlerName(phase) + " returned a Promise that did not settle during the call"));
+    }
+    if (rejection[0] != null) {
+      if (rejection[0].isException()) {
+        rejection[0].throwException(); // a PolyglotException with the place it was thrown, described by call()
+      }
+      throw new ScriptFailure(ScriptFailure.format(name, 0, "rejected: " + rejection[0]));
+    }
+  }
+
+  private static String handlerName(Phase phase) {
+    return phase == Phase.REQUEST ? "onRequest" : "onResponse";
   }
 
   @Override
