@@ -67,7 +67,7 @@ final class MetaproxyAbiFilter extends WasmFilter {
       if (type == null) {
         continue;
       }
-      if (!type.params().isEmpty() || type.returns().size() > 1 || (type.returns().size() == 1 && type.returns().get(0) != I32)) {
+      if (!type.params().isEmpty() || type.returns().size() > 1 || (type.returns().size() == 1 && !type.returns().get(0).equals(I32))) {
         throw new IllegalArgumentException(
             ScriptFailure.format(name, 0, export + " must be () -> i32 (or () -> nothing), not " + type));
       }

@@ -306,7 +306,7 @@ final class ProxyWasmFilter extends WasmFilter {
       return null;
     }
     long[] results = new long[type.returns().size()];
-    if (type.returns().get(0) == I32) {
+    if (type.returns().get(0).equals(I32)) {
       results[0] = UNIMPLEMENTED;
     }
     return results;

@@ -54,7 +54,7 @@ final class WatCompiler {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix().toBuilder().setAttributeViews("unix").build())) {
-      Path dir = fs.getPath("/work");
+      Path dir = fs.getPath("/filters");
       Files.createDirectory(dir);
       Files.write(dir.resolve(SOURCE_NAME), text);
       WasiOptions options =
