@@ -3,6 +3,7 @@ package io.metaproxy.bench;
 import io.metaproxy.bench.echo.EchoCommand;
 import io.metaproxy.bench.jmh.JmhCommand;
 import io.metaproxy.bench.load.LoadCommand;
+import io.metaproxy.bench.profile.JfrSummaryCommand;
 import io.metaproxy.bench.report.ReportCommand;
 import io.metaproxy.bench.setup.FreePortsCommand;
 import io.metaproxy.bench.setup.MetaproxyConfigCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     description = "Load generator, echo backends and reports for benchmarking metaproxy; bench/run drives them.",
     subcommands = {
       EchoCommand.class, LoadCommand.class, ReportCommand.class, MetaproxyConfigCommand.class,
-      FreePortsCommand.class, JmhCommand.class
+      FreePortsCommand.class, JfrSummaryCommand.class, JmhCommand.class
     })
 public final class BenchMain implements Runnable {
   @CommandLine.Spec

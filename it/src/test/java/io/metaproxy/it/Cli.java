@@ -58,6 +58,14 @@ public final class Cli {
    * search is not what is tested here; Netty's leak detector level is passed on through JAVA_OPTS.
    */
   static Process start(Path output, String... args) throws IOException {
+    return start(output, Map.of(), args);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}, with {@code environment} added to the process's environment last, so that it
+   * overrides what this class sets (a test that needs its own {@code JAVA_OPTS}, say).
+   */
+  static Process start(Path output, Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Dist.launcher().toString());
     command.addAll(List.of(args));
@@ -71,6 +79,7 @@ public final class Cli {
     if (leakLevel != null) {
       env.put("JAVA_OPTS", "-Dio.netty.leakDetection.level=" + leakLevel);
     }
+    env.putAll(environment);
     return builder.start();
   }
 }

@@ -35,7 +35,12 @@ public final class Dist {
    * an absolute path (test configs live in a temp folder, so the relative default would find nothing).
    */
   public static String header(int adminPort) {
+    return header(adminPort, plugins());
+  }
+
+  /** {@link #header(int)} with another plugins folder, e.g. a test's own copy of some of the distribution's. */
+  public static String header(int adminPort, Path pluginsDir) {
     return "admin: { address: 127.0.0.1:" + adminPort + " }\n"
-        + "plugins: { dir: \"" + plugins() + "\" }\n";
+        + "plugins: { dir: \"" + pluginsDir.toAbsolutePath() + "\" }\n";
   }
 }

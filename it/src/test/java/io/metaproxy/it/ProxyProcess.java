@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +33,15 @@ public final class ProxyProcess implements AutoCloseable {
   private final Path configFile;
   private final Path log;
   private final int adminPort;
+  private final Path pluginsDir;
   private final Process process;
 
-  private ProxyProcess(Path folder, Path configFile, Path log, int adminPort, Process process) {
+  private ProxyProcess(Path folder, Path configFile, Path log, int adminPort, Path pluginsDir, Process process) {
     this.folder = folder;
     this.configFile = configFile;
     this.log = log;
     this.adminPort = adminPort;
+    this.pluginsDir = pluginsDir;
     this.process = process;
   }
 
@@ -46,18 +50,43 @@ public final class ProxyProcess implements AutoCloseable {
    * /ready} answers 200.
    *
    * @param name names the run's folder, e.g. the test class
+   * @param runOptions added to {@code bin/metaproxy run --config FILE}, e.g. {@code "--threads", "1"}
    * @throws AssertionError with the proxy's output when it exits or does not become ready
    */
-  public static ProxyProcess start(String name, String yaml) {
+  public static ProxyProcess start(String name, String yaml, String... runOptions) {
+    return start(name, Dist.plugins(), yaml, runOptions);
+  }
+
+  /**
+   * Like {@link #start(String, String, String...)}, with {@code plugins.dir} set to {@code pluginsDir} instead of
+   * the distribution's plugins folder.
+   */
+  public static ProxyProcess start(String name, Path pluginsDir, String yaml, String... runOptions) {
+    return launch(name, pluginsDir, Map.of(), yaml, runOptions);
+  }
+
+  /**
+   * Like {@link #start(String, String, String...)}, with {@code environment} added to the proxy's environment last
+   * (it overrides what {@link Cli} sets): {@code JAVA_OPTS}, for one.
+   */
+  public static ProxyProcess start(
+      String name, Map<String, String> environment, String yaml, String... runOptions) {
+    return launch(name, Dist.plugins(), environment, yaml, runOptions);
+  }
+
+  private static ProxyProcess launch(
+      String name, Path pluginsDir, Map<String, String> environment, String yaml, String... runOptions) {
     try {
       Path runs = Files.createDirectories(Path.of("target", "it-runs").toAbsolutePath());
       Path folder = Files.createTempDirectory(runs, name + "-");
       Path configFile = folder.resolve("metaproxy.yaml");
       int adminPort = FreePorts.next();
-      Files.writeString(configFile, Dist.header(adminPort) + yaml, StandardCharsets.UTF_8);
+      Files.writeString(configFile, Dist.header(adminPort, pluginsDir) + yaml, StandardCharsets.UTF_8);
       Path log = folder.resolve("proxy.log");
-      Process process = Cli.start(log, "run", "--config", configFile.toString());
-      ProxyProcess proxy = new ProxyProcess(folder, configFile, log, adminPort, process);
+      List<String> command = new ArrayList<>(List.of("run", "--config", configFile.toString()));
+      command.addAll(List.of(runOptions));
+      Process process = Cli.start(log, environment, command.toArray(String[]::new));
+      ProxyProcess proxy = new ProxyProcess(folder, configFile, log, adminPort, pluginsDir, process);
       RUNNING.add(proxy);
       try {
         proxy.awaitReady();
@@ -82,7 +111,7 @@ public final class ProxyProcess implements AutoCloseable {
 
   /** Replaces the config file's content with the header and {@code yaml}; the proxy sees it on the next reload. */
   public void rewriteConfig(String yaml) {
-    writeConfig(Dist.header(adminPort) + yaml);
+    writeConfig(Dist.header(adminPort, pluginsDir) + yaml);
   }
 
   /** Replaces the config file's content with exactly {@code text} (no header), for invalid configs. */
@@ -101,6 +130,52 @@ public final class ProxyProcess implements AutoCloseable {
           .timeout(Duration.ofSeconds(5))
           .build();
       return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /**
+   * {@code POST path} on the admin API (no body): status and body. Patient, because {@code POST /reload} builds a
+   * snapshot (plugins, scripts) before it answers.
+   */
+  public HttpResponse<String> adminPost(String path) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .timeout(Duration.ofSeconds(60))
+          .POST(HttpRequest.BodyPublishers.noBody())
+          .build();
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /** The proxy JVM's process id: {@code bin/metaproxy} execs java, so the process started is the JVM. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Makes the proxy JVM collect garbage now ({@code jcmd <pid> GC.run}; {@code bin/metaproxy} execs java, so the
+   * process is the JVM), so that Netty's leak detector finds buffers dropped unreleased. It reports them when the
+   * proxy next allocates a tracked buffer: send some traffic after this, then {@link #assertNoLeaksReported()}.
+   */
+  public void collectGarbage() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      if (!gc.waitFor(30, TimeUnit.SECONDS)) {
+        gc.destroyForcibly();
+        throw new AssertionError("jcmd " + process.pid() + " GC.run did not finish within 30s");
+      }
+      if (gc.exitValue() != 0) {
+        throw new AssertionError("jcmd " + process.pid() + " GC.run failed with status " + gc.exitValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
   }
 

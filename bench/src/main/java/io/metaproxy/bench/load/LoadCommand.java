@@ -124,6 +124,11 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--rates-out", description = "Write the open-loop rates used (label=rate,...) to this file.")
   Path ratesOut;
 
+  @Option(names = "--marks",
+      description = "Append scenario,step,start_ms,end_ms (epoch milliseconds) of each measured step to this CSV, "
+          + "to find the step in a profile of the server recorded meanwhile (see jfr-summary).")
+  Path marks;
+
   @Option(names = "--hlog", description = "Write each step's corrected latency histogram (HdrHistogram log) here.")
   Path hlog;
 
@@ -215,8 +220,13 @@ public final class LoadCommand implements Callable<Integer> {
     OptionalLong backendBefore = cpu(backendPid);
     OptionalLong selfBefore = ProcCpu.ticks(selfPid);
     long wallStart = System.nanoTime();
+    long startMillis = System.currentTimeMillis();
     StepResult result = generator.run(step, progress);
+    long endMillis = System.currentTimeMillis();
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+    if (marks != null) {
+      StepMarks.append(marks, new StepMarks.Mark(scenario, step.label(), startMillis, endMillis));
+    }
     endProgress();
     double sutSeconds = delta(sutBefore, cpu(sutPid));
     double backendSeconds = delta(backendBefore, cpu(backendPid));

@@ -24,13 +24,17 @@ class LoadCommandTest {
   void writesOneRowPerMeasuredStepAndTheRatesItUsed() throws Exception {
     Path steps = dir.resolve("steps.csv");
     Path rates = dir.resolve("rates.txt");
+    Path marks = dir.resolve("marks.csv");
+    long before = System.currentTimeMillis();
     try (EchoServer echo = EchoServer.start(DubboProtocol.INSTANCE, "127.0.0.1", 0, 1, 64)) {
       int exit = BenchMain.commandLine().execute("load", "--scenario", "direct", "--port", Integer.toString(echo.port()),
           "--connections", "2", "--threads", "1", "--payload", "64", "--warmup", "0", "--duration", "200ms",
           "--pause", "0", "--rates", "low=200,high=400", "--sut-pid", Long.toString(ProcessHandle.current().pid()),
-          "--out", steps.toString(), "--rates-out", rates.toString(), "--progress", "off");
+          "--out", steps.toString(), "--rates-out", rates.toString(), "--marks", marks.toString(),
+          "--progress", "off");
       assertThat(exit).isZero();
     }
+    long after = System.currentTimeMillis();
     List<StepRecord> records = StepsCsv.read(steps);
     assertThat(records).extracting(StepRecord::step).containsExactly("closed", "open-low", "open-high");
     assertThat(records).allSatisfy(r -> {
@@ -44,6 +48,21 @@ class LoadCommandTest {
     assertThat(records.get(1).offeredRps()).isEqualTo(200.0);
     assertThat(records.get(2).sent()).isBetween(80L, 82L);
     assertThat(Files.readString(rates).trim()).isEqualTo("low=200,high=400");
+
+    List<StepMarks.Mark> windows = StepMarks.read(marks);
+    assertThat(windows).extracting(StepMarks.Mark::step).containsExactly("closed", "open-low", "open-high");
+    for (int i = 0; i < windows.size(); i++) {
+      StepMarks.Mark mark = windows.get(i);
+      assertThat(mark.scenario()).isEqualTo("direct");
+      assertThat(mark.startMillis()).isBetween(before, mark.endMillis());
+      assertThat(mark.endMillis() - mark.startMillis()).as("a 200 ms step").isGreaterThanOrEqualTo(190);
+      assertThat(mark.endMillis()).isLessThanOrEqualTo(after);
+      if (i > 0) {
+        assertThat(mark.startMillis()).isGreaterThanOrEqualTo(windows.get(i - 1).endMillis());
+      }
+    }
+    assertThat(StepMarks.find(windows, "direct", "open-low")).contains(windows.get(1));
+    assertThat(StepMarks.find(windows, "haproxy", "closed")).isEmpty();
   }
 
   @Test

@@ -62,6 +62,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
   private int filterIndex;
   private boolean inFilterCall;
   private boolean paused;
+  private ScheduledFuture<?> pauseDeadline;
   private ErrorType pendingError;
   private String pendingMessage;
 
@@ -128,11 +129,37 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
         return;
       }
       if (status == FilterStatus.PAUSE) {
-        paused = true;
+        pause();
         return;
       }
     }
     forward();
+  }
+
+  /**
+   * A paused request that no one resumes would hold its client forever: past {@link #PAUSE_LIMIT_NANOS} it is
+   * answered with a timeout naming the filter.
+   */
+  private static final long PAUSE_LIMIT_NANOS = Route.DEFAULT_TIMEOUT_NANOS;
+
+  private void pause() {
+    paused = true;
+    int index = phase == Phase.REQUEST_FILTERS ? filterIndex - 1 : filterIndex;
+    String name = listener.chain().name(index);
+    pauseDeadline = loop.schedule(() -> {
+      if (paused) {
+        reply(ErrorType.TIMEOUT, "filter " + name + " paused the " + (phase == Phase.REQUEST_FILTERS ? "request" : "response")
+            + " and did not resume it within " + TimeUnit.NANOSECONDS.toSeconds(PAUSE_LIMIT_NANOS) + "s");
+      }
+    }, PAUSE_LIMIT_NANOS, TimeUnit.NANOSECONDS);
+  }
+
+  private void unpause() {
+    paused = false;
+    if (pauseDeadline != null) {
+      pauseDeadline.cancel(false);
+      pauseDeadline = null;
+    }
   }
 
   private FilterStatus failedFilter(Throwable e) {
@@ -359,7 +386,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
         pendingError = null;
       }
       if (status == FilterStatus.PAUSE) {
-        paused = true;
+        pause();
         return;
       }
     }
@@ -562,7 +589,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
       return FilterStatus.STOP;
     }
     if (paused) {
-      paused = false;
+      unpause();
       if (phase == Phase.REQUEST_FILTERS) {
         filterIndex--; // the paused filter answered: its own response side does not run
         localReply(type, reason);
@@ -590,7 +617,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     if (!paused) {
       return;
     }
-    paused = false;
+    unpause();
     if (phase == Phase.REQUEST_FILTERS) {
       runRequestFilters();
     } else if (phase == Phase.RESPONSE_FILTERS) {

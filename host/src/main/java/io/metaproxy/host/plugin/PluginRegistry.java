@@ -267,8 +267,8 @@ public final class PluginRegistry implements AutoCloseable {
   @Override
   public void close() {
     try {
-      manager.stopPlugins();
-      // unloadPlugins() iterates the list it removes from; unload one by one from a copy.
+      // PF4J 3.15's stopPlugins()/unloadPlugins() modify the lists they iterate; unloadPlugin(id) stops the plugin
+      // itself, so unload one by one from a copy.
       for (PluginWrapper plugin : new ArrayList<>(manager.getPlugins())) {
         manager.unloadPlugin(plugin.getPluginId());
       }

@@ -1,5 +1,7 @@
 package io.metaproxy.codec.bolt;
 
+import io.metaproxy.api.testkit.CodecRelay;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +15,8 @@ import com.alipay.remoting.rpc.protocol.SyncUserProcessor;
 import io.metaproxy.api.ErrorType;
 import io.metaproxy.api.MessageType;
 import io.metaproxy.api.Mutation;
-import io.metaproxy.codec.bolt.CodecRelay.LocalReply;
-import io.metaproxy.codec.bolt.CodecRelay.Seen;
+import io.metaproxy.api.testkit.CodecRelay.LocalReply;
+import io.metaproxy.api.testkit.CodecRelay.Seen;
 import io.metaproxy.codec.bolt.SofaStyle.GreetReply;
 import io.metaproxy.codec.bolt.SofaStyle.GreetRequest;
 import io.netty.handler.timeout.IdleStateEvent;

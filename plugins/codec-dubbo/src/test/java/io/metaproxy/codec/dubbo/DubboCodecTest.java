@@ -108,12 +108,12 @@ class DubboCodecTest {
     byte[] mutated = encode(request, mutation);
 
     DecodeableRpcInvocation invocation = RealDubbo.providerReceives(mutated);
-    assertThat(invocation.getAttachment("x-canary")).isEqualTo("true");
-    assertThat(invocation.getAttachment("x-tenant")).isEqualTo("globex \u00e9");
+    assertThat(invocation.getObjectAttachment("x-canary")).isEqualTo("true");
+    assertThat(invocation.getObjectAttachment("x-tenant")).isEqualTo("globex \u00e9");
     assertThat(invocation.getObjectAttachment("group")).isNull();
     assertThat(invocation.getObjectAttachment("x-retries")).isEqualTo(3);
-    assertThat(invocation.getAttachment("timeout")).isEqualTo("3000");
-    assertThat(invocation.getAttachment("path")).isEqualTo(SERVICE);
+    assertThat(invocation.getObjectAttachment("timeout")).isEqualTo("3000");
+    assertThat(invocation.getObjectAttachment("path")).isEqualTo(SERVICE);
     assertThat(invocation.getMethodName()).isEqualTo("greet");
     assertArgumentsIntact(invocation.getArguments());
     Request received = (Request) RealDubbo.decode(mutated);
@@ -137,7 +137,7 @@ class DubboCodecTest {
     Mutation mutation = new Mutation();
     mutation.set("version", "1.0.0-canary");
     byte[] mutated = encode(request, mutation);
-    assertThat(RealDubbo.providerReceives(mutated).getAttachment("version")).isEqualTo("1.0.0-canary");
+    assertThat(RealDubbo.providerReceives(mutated).getObjectAttachment("version")).isEqualTo("1.0.0-canary");
     assertThat(decode(mutated).get("version")).isEqualTo("1.0.0-canary");
   }
 
@@ -179,8 +179,8 @@ class DubboCodecTest {
     mutation.set("x-new", "1");
     DecodeableRpcInvocation invocation = RealDubbo.providerReceives(encode(request, mutation));
     assertThat(invocation.getObjectAttachment("x-addr")).isEqualTo(new Address("Bern", "Hauptgasse"));
-    assertThat(invocation.getAttachment("x-tenant")).isEqualTo("globex");
-    assertThat(invocation.getAttachment("x-new")).isEqualTo("1");
+    assertThat(invocation.getObjectAttachment("x-tenant")).isEqualTo("globex");
+    assertThat(invocation.getObjectAttachment("x-new")).isEqualTo("1");
     assertThat(invocation.getArguments()[2]).isEqualTo(Map.of("a", argumentAddress));
   }
 

@@ -19,6 +19,8 @@ final class TestModel {
     Greeting greet(Person person, List<Object> tags, Map<String, Object> extras, int times);
 
     void notify(String event);
+
+    String refuse(String reason);
   }
 
   enum Mood { HAPPY, GRUMPY }

@@ -1,12 +1,14 @@
 package io.metaproxy.codec.example;
 
+import io.metaproxy.api.testkit.CodecRelay;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.metaproxy.api.ErrorType;
 import io.metaproxy.api.MessageType;
 import io.metaproxy.api.Mutation;
-import io.metaproxy.codec.example.CodecRelay.LocalReply;
-import io.metaproxy.codec.example.CodecRelay.Seen;
+import io.metaproxy.api.testkit.CodecRelay.LocalReply;
+import io.metaproxy.api.testkit.CodecRelay.Seen;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

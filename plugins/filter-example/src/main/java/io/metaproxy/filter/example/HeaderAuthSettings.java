@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,8 +150,10 @@ record HeaderAuthSettings(
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException(TOKENS_FILE + ": cannot read " + file + " (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null || e.getMessage().equals(file.toString()) ? "" : ": " + e.getMessage()) + ")");
+      // NoSuchFileException's message is just the path; the exception's name says more
+      String detail = e.getMessage() == null || e.getMessage().equals(file.toString()) ? "" : ": " + e.getMessage();
+      throw new IllegalArgumentException(
+          TOKENS_FILE + ": cannot read " + file + " (" + e.getClass().getSimpleName() + detail + ")");
     }
     List<String> entries = new ArrayList<>();
     List<String> where = new ArrayList<>();
@@ -177,7 +178,6 @@ record HeaderAuthSettings(
   private static TokenTable table(List<String> entries, List<String> where) {
     byte[][] secrets = new byte[entries.size()][];
     String[] labels = new String[entries.size()];
-    Set<String> seenDuplicates = new LinkedHashSet<>();
     for (int i = 0; i < entries.size(); i++) {
       String entry = entries.get(i);
       int colon = entry.indexOf(':');
@@ -193,7 +193,7 @@ record HeaderAuthSettings(
       secrets[i] = token.getBytes(StandardCharsets.UTF_8);
       labels[i] = label;
       for (int j = 0; j < i; j++) {
-        if (Arrays.equals(secrets[i], secrets[j]) && seenDuplicates.add(where.get(i))) {
+        if (Arrays.equals(secrets[i], secrets[j])) {
           throw new IllegalArgumentException(where.get(i) + ": the same token as " + where.get(j));
         }
       }

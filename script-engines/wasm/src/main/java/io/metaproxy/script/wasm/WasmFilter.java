@@ -214,12 +214,25 @@ abstract class WasmFilter extends ScriptFilter {
     if (thrown instanceof ScriptFailure failure) {
       return failure;
     }
+    // Chicory wraps what happens in a start function; report what actually happened
+    while (thrown instanceof ChicoryException && !(thrown instanceof TrapException) && thrown.getCause() != null
+        && thrown.getCause() != thrown) {
+      thrown = thrown.getCause();
+      if (thrown instanceof ScriptFailure failure) {
+        return failure;
+      }
+      if (thrown instanceof CallGuard.BudgetExceeded) {
+        return failure(thrown, true);
+      }
+    }
     String reason;
     if (thrown instanceof WasiExitException exit) {
       reason = "exited with code " + exit.exitCode() + (lastGuestError == null ? "" : " after logging: " + lastGuestError);
     } else if (thrown instanceof ChicoryInterruptedException) {
       reason = "interrupted";
-    } else if (thrown instanceof TrapException || thrown instanceof WasmRuntimeException) {
+    } else if (thrown instanceof TrapException
+        || thrown instanceof WasmRuntimeException
+        || String.valueOf(thrown.getMessage()).startsWith("Trapped on")) {
       reason = "wasm trap: " + thrown.getMessage() + (lastGuestError == null ? "" : " after logging: " + lastGuestError);
     } else if (thrown instanceof StackOverflowError) {
       reason = "call stack exhausted (recursion too deep)";

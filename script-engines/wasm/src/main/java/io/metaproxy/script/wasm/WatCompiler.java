@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  */
 final class WatCompiler {
   private static final Pattern ERROR_LINE = Pattern.compile("^[^:\\n]*:(\\d+):(\\d+): error: (.*)$", Pattern.MULTILINE);
+  private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001B\\[[0-9;]*m");
   private static final String SOURCE_NAME = "filter.wat";
 
   private WatCompiler() {}
@@ -80,7 +81,8 @@ final class WatCompiler {
     return stdout.toByteArray();
   }
 
-  private static String describe(String scriptName, String errors) {
+  private static String describe(String scriptName, String output) {
+    String errors = ANSI_ESCAPE.matcher(output).replaceAll(""); // wat2wasm colours its messages
     Matcher matcher = ERROR_LINE.matcher(errors);
     if (matcher.find()) {
       return ScriptFailure.format(scriptName, Integer.parseInt(matcher.group(1)), matcher.group(3).strip());

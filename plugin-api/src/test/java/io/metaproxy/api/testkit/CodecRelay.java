@@ -1,4 +1,4 @@
-package io.metaproxy.codec.example;
+package io.metaproxy.api.testkit;
 
 import io.metaproxy.api.Codec;
 import io.metaproxy.api.CodecException;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * A small stand-in for the metaproxy host, for tests: a loopback listener that relays each client connection to an
+ * A small stand-in for the metaproxy host, for codec tests (part of the codec contract kit): a loopback listener that relays each client connection to an
  * upstream through a codec pair, the way the host does. Every frame is decoded (and recorded as {@link Seen}); the
  * request id is shifted by {@link #ID_OFFSET} on the way up and restored on the way down, as the host does when it
  * multiplexes; a frame nobody mutated travels as its original bytes with the id patched in place, a mutated one is
@@ -38,17 +38,17 @@ import java.util.function.Function;
  * <p>Plain blocking sockets, two threads per connection: the point is the codec, not the I/O. Buffers come from the
  * pooled allocator so that Netty's leak detector sees them.
  */
-final class CodecRelay implements AutoCloseable {
-  static final long ID_OFFSET = 1_000_000;
+public final class CodecRelay implements AutoCloseable {
+  public static final long ID_OFFSET = 1_000_000;
   private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
   /**
    * What the relay decoded: direction ("request" from the client, "response" from the upstream), the frame's first
    * byte (a protocol code or magic), and the metadata.
    */
-  record Seen(String direction, int firstByte, MessageType type, long requestId, String operation,
+  public record Seen(String direction, int firstByte, MessageType type, long requestId, String operation,
       Map<String, String> keys) {
-    static Seen of(String direction, Metadata metadata) {
+    public static Seen of(String direction, Metadata metadata) {
       Map<String, String> keys = new LinkedHashMap<>();
       metadata.forEach(keys::put);
       ByteBuf frame = metadata.originalFrame();
@@ -58,13 +58,13 @@ final class CodecRelay implements AutoCloseable {
   }
 
   /** A local reply the relay sends instead of forwarding a request. */
-  record LocalReply(ErrorType error, String message) {}
+  public record LocalReply(ErrorType error, String message) {}
 
-  final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
-  volatile Function<Metadata, Mutation> requestMutation = request -> new Mutation();
-  volatile Function<Metadata, Mutation> responseMutation = response -> new Mutation();
-  volatile LocalReply localReply;
-  volatile boolean answerHeartbeats;
+  public final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+  public volatile Function<Metadata, Mutation> requestMutation = request -> new Mutation();
+  public volatile Function<Metadata, Mutation> responseMutation = response -> new Mutation();
+  public volatile LocalReply localReply;
+  public volatile boolean answerHeartbeats;
 
   private final CodecFactory factory;
   private final int upstreamPort;
@@ -76,19 +76,19 @@ final class CodecRelay implements AutoCloseable {
   private record Connection(Socket client, Socket upstream, Codec downstreamCodec, Codec upstreamCodec,
       Map<Long, Long> clientIds) {}
 
-  CodecRelay(CodecFactory factory, int upstreamPort) throws IOException {
+  public CodecRelay(CodecFactory factory, int upstreamPort) throws IOException {
     this.factory = factory;
     this.upstreamPort = upstreamPort;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     daemon("relay-accept", this::acceptLoop);
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** The next frame the relay decoded in {@code direction}, waiting up to five seconds. */
-  Seen next(String direction) throws InterruptedException {
+  public Seen next(String direction) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline) {
       Seen frame = seen.poll(100, TimeUnit.MILLISECONDS);
@@ -100,7 +100,7 @@ final class CodecRelay implements AutoCloseable {
   }
 
   /** Sends the codec's heartbeat with {@code requestId} on the first connection's upstream side, as the host does. */
-  void sendHeartbeatUpstream(long requestId) throws IOException {
+  public void sendHeartbeatUpstream(long requestId) throws IOException {
     Connection connection = connections.get(0);
     ByteBuf out = ALLOC.buffer();
     if (!connection.upstreamCodec().writeHeartbeat(requestId, out)) {

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the two WASM filters of the engine-cost benchmark from their sources; the .wasm files are checked in, so
+# bench/engines/run needs neither toolchain.
+#
+#   engine.wasm              engine.c, metaproxy's own ABI (../../sample-filters/wasm/metaproxy.h)
+#                            needs: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32
+#   engine-proxy-wasm.wasm   proxy-wasm/assembly/index.ts, the AssemblyScript proxy-wasm SDK (versions pinned in
+#                            proxy-wasm/package-lock.json); needs node + npm. Built in a temporary copy, so no
+#                            node_modules folder is left in the tree.
+set -euo pipefail
+cd "$(dirname "$0")"
+here="$(pwd)"
+
+"${CLANG:-clang}" --target=wasm32-wasi -O2 -Wall -Wextra -Werror -mexec-model=reactor \
+  -I ../../sample-filters/wasm -o engine.wasm engine.c
+echo "built engine.wasm"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp -r proxy-wasm/assembly proxy-wasm/package.json proxy-wasm/package-lock.json "$work"/
+(
+  cd "$work"
+  npm ci --no-audit --no-fund --loglevel=error
+  npx asc assembly/index.ts -b "$here/engine-proxy-wasm.wasm" --use abort=abort_proc_exit -O3 --runtime full
+)
+echo "built engine-proxy-wasm.wasm"

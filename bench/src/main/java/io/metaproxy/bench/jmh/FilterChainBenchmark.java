@@ -1,0 +1,142 @@
+package io.metaproxy.bench.jmh;
+
+import io.metaproxy.bench.jmh.host.BenchDownstream;
+import io.metaproxy.bench.jmh.host.HostFixture;
+import io.metaproxy.bench.jmh.host.RequestTemplate;
+import io.metaproxy.bench.protocol.BenchProtocol;
+import io.metaproxy.bench.protocol.RequestShape;
+import io.metaproxy.host.filter.Exchange;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The host's filter chain, run by the host's own {@link Exchange}: one operation starts an exchange for a decoded
+ * request ({@link Exchange#start}, on a snapshot the host compiled from YAML), runs {@code filters} filters of one
+ * {@code kind} on the request path, then {@code bench_reply}, which answers locally; the filters' response sides run
+ * in reverse on that reply; the codec encodes it (Dubbo's {@code onError}) and the exchange finishes (stats, release).
+ *
+ * <p>So an operation is the real request and response path of the chain without the upstream leg: what it costs
+ * beyond {@code filters=0} is what {@code filters} filters of that kind add to every message. The {@code filters=0}
+ * row is the fixed part (a Metadata copied from a decoded template, the exchange, the local reply encoded, stats);
+ * {@code kind} does not matter there. Kinds:
+ *
+ * <ul>
+ *   <li>{@code noop}: Java filters that return CONTINUE: the chain's own cost per filter;
+ *   <li>{@code read}: each reads one key on both paths ({@code ctx.get}: the Mutation check, then the Metadata);
+ *   <li>{@code write}: each sets one key on both paths (the first one allocates the Mutation);
+ *   <li>{@code lua}: Lua script filters (the real engine, {@code script-engines/lua}) that read two keys, set one and
+ *       keep per-request state, as {@code bench/filters/bench.lua} does.
+ * </ul>
+ *
+ * Not measured here: decode ({@code CodecBenchmark}), route match ({@code RouteMatchBenchmark}), the upstream and the
+ * sockets ({@code ProxyRoundTripBenchmark}). Run: {@code java -jar bench/target/metaproxy-bench.jar jmh
+ * FilterChainBenchmark -p kind=noop,lua}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled",
+    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+public class FilterChainBenchmark {
+  /** The Lua filter of kind {@code lua}: the same work as bench/filters/bench.lua. */
+  public static final String LUA_SOURCE = String.join("\n",
+      "function on_request(ctx)",
+      "  local service = ctx:get('interface')",
+      "  local method = ctx:get('method')",
+      "  if service ~= nil and method ~= nil then ctx:set('x-bench-lua', method) end",
+      "  ctx:setState('seen', '1')",
+      "end",
+      "function on_response(ctx)",
+      "  if ctx:state('seen') == '1' then ctx:set('x-bench-lua', 'done') end",
+      "end");
+
+  @Param({"0", "1", "3", "8"})
+  public int filters;
+
+  @Param({"noop", "read", "write", "lua"})
+  public String kind;
+
+  private HostFixture host;
+  private BenchDownstream downstream;
+  private RequestTemplate request;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    host = HostFixture.compile(yaml(filters, kind));
+    downstream = new BenchDownstream(host.listener().codecFactory());
+    RequestShape shape = new RequestShape(RequestShape.DEFAULT_SERVICE, "1.0.0", "echo", 1024,
+        Map.of("x-bench-token", "bench", "x-user", "bench-user"));
+    request = new RequestTemplate(BenchProtocol.named("dubbo"), downstream.codec(), shape, 42);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    request.close();
+    downstream.close();
+    host.close();
+  }
+
+  /** One exchange, start to finish; returns the bytes written to the client so far. */
+  @Benchmark
+  public long exchange() {
+    Exchange.start(host.snapshot(), host.listener(), downstream, 0, request.newRequest());
+    return downstream.bytes();
+  }
+
+  public HostFixture host() {
+    return host;
+  }
+
+  public BenchDownstream downstream() {
+    return downstream;
+  }
+
+  public RequestTemplate request() {
+    return request;
+  }
+
+  /** One listener: {@code filters} filters of {@code kind}, then {@code bench_reply}. */
+  public static String yaml(int filters, String kind) {
+    String filter = switch (kind) {
+      case "noop" -> "{ name: bench_noop }";
+      case "read" -> "{ name: bench_read, config: { key: x-user } }";
+      case "write" -> "{ name: bench_write, config: { key: x-bench, value: '1' } }";
+      case "lua" -> "{ name: lua, config: { source: \"" + LUA_SOURCE.replace("\n", "\\n") + "\" } }";
+      default -> throw new IllegalArgumentException("kind: noop, read, write or lua, not " + kind);
+    };
+    StringBuilder yaml = new StringBuilder()
+        .append("listeners:\n")
+        .append("  - name: ").append(HostFixture.LISTENER).append('\n')
+        .append("    address: 127.0.0.1:0\n")
+        .append("    protocol: dubbo\n")
+        .append("    filters:\n");
+    for (int i = 0; i < filters; i++) {
+      yaml.append("      - ").append(filter).append('\n');
+    }
+    yaml.append("      - { name: bench_reply }\n")
+        .append("      - { name: router }\n")
+        .append("    route_config:\n")
+        .append("      name: bench\n")
+        .append("      routes:\n")
+        .append("        - { name: all, match: {}, route: { cluster: echo } }\n")
+        .append("clusters:\n")
+        .append("  - name: echo\n")
+        .append("    endpoints: [ 127.0.0.1:9 ]\n");
+    return yaml.toString();
+  }
+}
