@@ -5,6 +5,12 @@ export * from "@solo-io/proxy-runtime/proxy";
 import { RootContext, Context, registerRootContext, FilterHeadersStatusValues, stream_context } from "@solo-io/proxy-runtime";
 
 class EngineRoot extends RootContext {
+  // No configuration. (The SDK's own onConfigure passes the configuration size where the ABI wants a result
+  // pointer, and traps; sample-filters/wasm/proxy-wasm/header_check has the same override.)
+  onConfigure(configuration_size: u32): bool {
+    return true;
+  }
+
   createContext(context_id: u32): Context {
     return new EngineFilter(context_id, this);
   }

@@ -3,6 +3,10 @@ package io.metaproxy.bench.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.metaproxy.bench.BenchMain;
+import io.metaproxy.bench.jmh.host.HostFixture;
+import io.metaproxy.host.config.ConfigLoader;
+import io.metaproxy.host.config.FilterSpec;
+import io.metaproxy.host.config.ProxyConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
@@ -90,6 +95,38 @@ class MetaproxyConfigCommandTest {
     FilterChain withLua = FilterChain.load(chain, dist);
     assertThat(withLua.used().get(0).name()).isEqualTo("lua");
     assertThat(withLua.used().get(0).config().get("file")).isEqualTo(chainDir.resolve("filters/bench.lua").toString());
+  }
+
+  @Test
+  void theShippedChainIsAValidConfigAndItsLuaScriptRunsOnTheRealEngine() throws Exception {
+    Path dist = Files.createDirectories(dir.resolve("dist"));
+    Files.createDirectories(dist.resolve("plugins"));
+    Files.createDirectories(dist.resolve("lib"));
+    Files.writeString(dist.resolve("plugins/metaproxy-filter-example-0.1.0-SNAPSHOT.jar"), "");
+    Files.writeString(dist.resolve("lib/metaproxy-script-lua-0.1.0-SNAPSHOT.jar"), "");
+    Path chain = Path.of("filter-chain.yaml").toAbsolutePath();
+
+    FilterChain filters = FilterChain.load(chain, dist);
+    assertThat(filters.used()).extracting(FilterChain.Filter::name).containsExactly("header_auth", "lua");
+    assertThat(filters.used().get(0).config()).containsEntry("header", "x-bench-token");
+    assertThat(filters.requestAttachments()).containsEntry("x-bench-token", "bench");
+    String yaml = MetaproxyConfigCommand.render("dubbo", "127.0.0.1:4000", "127.0.0.1:5000", "127.0.0.1:6000",
+        dist.resolve("plugins"), filters.used());
+    // the host's own parser accepts what bench/run hands to metaproxy
+    ProxyConfig config = ConfigLoader.parse(yaml, dir.resolve("metaproxy-filters.yaml"));
+    assertThat(config.listeners().get(0).filters()).extracting(FilterSpec::name)
+        .containsExactly("header_auth", "lua");
+
+    // the Lua filter, alone, through the host's snapshot builder and the real engine: the script compiles and loads
+    String luaOnly = MetaproxyConfigCommand.render("dubbo", "127.0.0.1:4000", "127.0.0.1:5000", "127.0.0.1:6000",
+        dist.resolve("plugins"), filters.used().subList(1, 2));
+    String withoutPlugins = luaOnly.lines().filter(line -> !line.startsWith("plugins:"))
+        .collect(Collectors.joining("\n"));
+    // (HostFixture brings its own empty plugins folder; the listener is already called "bench")
+    try (HostFixture host = HostFixture.compile(withoutPlugins)) {
+      assertThat(host.filters()).hasSize(1);
+      assertThat(host.filters()[0].getClass().getName()).startsWith("io.metaproxy.script.lua.");
+    }
   }
 
   private static int run(String... args) {

@@ -5,6 +5,7 @@ import io.metaproxy.host.config.ListenerConfig;
 import io.metaproxy.host.stats.ProxyStats;
 import io.metaproxy.host.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -57,6 +58,8 @@ public final class ListenerServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // pooled: frames travel as retained slices and re-encoded frames are copied into recycled buffers
+        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -66,7 +69,8 @@ public final class ListenerServer implements AutoCloseable {
             ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
             long idleMillis = listener.idleTimeout() == null ? 0 : listener.idleTimeout().toMillis();
             if (idleMillis > 0) {
-              ch.pipeline().addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+              // reader idle only: a writer or all-idle timeout would add a promise and a listener to every write
+              ch.pipeline().addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
             }
             ch.pipeline().addLast(new DownstreamConnection(
                 name, snapshots, stats, current.codecFactory(), listener.maxFrameSize()));

@@ -117,6 +117,15 @@ public final class Route {
     return clusters.clone();
   }
 
+  /** How many clusters this route may pick; with {@link #cluster(int)}, a read with no array copy. */
+  public int clusterCount() {
+    return clusters.length;
+  }
+
+  public String cluster(int index) {
+    return clusters[index];
+  }
+
   public long timeoutNanos() {
     return timeoutNanos;
   }

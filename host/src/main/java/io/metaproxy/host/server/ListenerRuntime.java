@@ -101,9 +101,8 @@ public final class ListenerRuntime {
   public RouteStats stats(Route route, String cluster) {
     RouteStats[] handles = routeStats.get(route);
     if (handles != null) {
-      String[] clusters = route.clusters();
-      for (int i = 0; i < clusters.length; i++) {
-        if (clusters[i].equals(cluster)) {
+      for (int i = 0; i < handles.length; i++) {
+        if (route.cluster(i).equals(cluster)) {
           return handles[i];
         }
       }

@@ -40,7 +40,7 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
   /** Upstream responses may be larger than requests; this only guards against a peer that never ends a frame. */
   private static final int MAX_RESPONSE_FRAME = 64 << 20;
-  /** A connection with nothing written for this long sends the protocol's heartbeat, where it has one. */
+  /** A connection that read nothing for this long sends the protocol's heartbeat, where it has one. */
   private static final int HEARTBEAT_IDLE_SECONDS = 30;
 
   private enum State { CONNECTING, READY, CLOSED }
@@ -70,11 +70,13 @@ final class UpstreamConnection extends ByteToMessageDecoder {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
         .handler(new io.netty.channel.ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
             ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
-            ch.pipeline().addLast(new IdleStateHandler(0, HEARTBEAT_IDLE_SECONDS, 0, TimeUnit.SECONDS));
+            // reader idle only (no per-write promise): a connection that heard nothing for a while sends a heartbeat
+            ch.pipeline().addLast(new IdleStateHandler(HEARTBEAT_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
             ch.pipeline().addLast(UpstreamConnection.this);
           }
         });

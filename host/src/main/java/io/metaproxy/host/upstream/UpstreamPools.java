@@ -128,6 +128,7 @@ public final class UpstreamPools {
     for (EndpointPool pool : allPools()) {
       pool.closeAll();
     }
+    ALL.remove(this);
   }
 
   private List<EndpointPool> allPools() {

@@ -54,7 +54,7 @@ class CodecExampleDropInIT {
             thriftOnly + "clusters:\n" + thriftCluster)) {
       assertThat(proxy.admin("/plugins").body()).doesNotContain("codec-example");
 
-      // the README's listener, routes and clusters
+      // the README's listener, routes and clusters (plus route names: the config requires them)
       proxy.rewriteConfig(thriftOnly + """
             - name: example-in
               address: 127.0.0.1:%d
@@ -62,10 +62,12 @@ class CodecExampleDropInIT {
               route_config:
                 name: example-routes
                 routes:
-                  - match: { metadata: [ { name: user, exact: alice } ] }
+                  - name: alice-to-canary
+                    match: { metadata: [ { name: user, exact: alice } ] }
                     route: { cluster: example-canary }
                     request_mutation: [ { key: route, value: canary } ]
-                  - match: {}
+                  - name: default
+                    match: {}
                     route: { cluster: example-v1 }
           clusters:
             - { name: example-v1, endpoints: [ 127.0.0.1:%d ] }
@@ -75,7 +77,7 @@ class CodecExampleDropInIT {
       // without the jar, protocol example is unknown: the reload is refused
       Cli.Result refused = Cli.run(CLI_TIMEOUT, "reload", "--config", proxy.configFile().toString());
       assertThat(refused.exitCode()).as("%s", refused).isNotZero();
-      assertThat(refused.output()).contains("example");
+      assertThat(refused.output()).contains("protocol").contains("'example'");
 
       Files.copy(exampleJar, pluginsDir.resolve(exampleJar.getFileName()));
       Cli.Result reload = Cli.run(CLI_TIMEOUT, "reload", "--config", proxy.configFile().toString());

@@ -24,7 +24,7 @@ import java.util.Set;
  *   config:
  *     file: filters/canary.lua     # or  source: "function on_request(ctx) ... end"  (exactly one of the two)
  *     on_error: reply              # reply (default) | continue
- *     budget: 10ms                 # time one call may take (default 10ms)
+ *     budget: 50ms                 # time one call may take (default 50ms)
  * </pre>
  *
  * <p>Immutable. {@link #parse} reads the file, so a snapshot built later (a reload) sees the file as it is then.
@@ -40,7 +40,7 @@ public final class ScriptSettings {
   public static final String BUDGET = "budget";
 
   /** The budget when none is configured. */
-  public static final Duration DEFAULT_BUDGET = Duration.ofMillis(10);
+  public static final Duration DEFAULT_BUDGET = Duration.ofMillis(50);
 
   /**
    * The least time the script's top level (loading, defining its functions) may take. It runs once per filter when a

@@ -26,7 +26,7 @@ class ScriptSettingsTest {
     assertThat(settings.path()).isNull();
     assertThat(settings.text()).isEqualTo("x = 1");
     assertThat(settings.onError()).isEqualTo(OnError.REPLY);
-    assertThat(settings.budget()).isEqualTo(Duration.ofMillis(10));
+    assertThat(settings.budget()).isEqualTo(Duration.ofMillis(50));
     assertThat(settings.loadBudget()).isEqualTo(ScriptSettings.MIN_LOAD_BUDGET);
   }
 

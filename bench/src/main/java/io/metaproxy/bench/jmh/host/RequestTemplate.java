@@ -30,7 +30,8 @@ public final class RequestTemplate implements AutoCloseable {
    * Encodes {@code shape} as the load generator does, with request id {@code requestId}, and decodes it with {@code
    * codec}.
    */
-  public RequestTemplate(BenchProtocol protocol, Codec codec, RequestShape shape, long requestId) throws CodecException {
+  public RequestTemplate(BenchProtocol protocol, Codec codec, RequestShape shape, long requestId)
+      throws CodecException {
     frame = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(protocol.request(shape));
     protocol.writeRequestId(frame, 0, requestId);
     decoded = new Metadata();

@@ -87,7 +87,8 @@ final class JsFilter extends ScriptFilter {
     }
     try {
       Value result = handler.execute(ctx);
-      if (!result.isNull()) {
+      // Only objects can be Promises; a returned string, number or boolean is ignored like any return value.
+      if (!result.isNull() && result.hasMembers()) {
         awaitSettled(phase, result);
       }
     } catch (PolyglotException e) {

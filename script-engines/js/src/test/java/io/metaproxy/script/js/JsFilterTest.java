@@ -119,6 +119,24 @@ class JsFilterTest {
   }
 
   @Test
+  void plainReturnValuesAreIgnored() {
+    for (String value : new String[] {"'done'", "42", "true", "ctx.reply('unauthorized', 'no')"}) {
+      RecordingFilterContext context = RecordingFilterContext.request();
+      FilterStatus status = js("export function onRequest(ctx) { ctx.set('k', 'v'); return " + value + "; }")
+          .onRequest(context);
+      assertThat(context.mutation().get("k")).as(value).isEqualTo("v");
+      if (value.startsWith("ctx.reply")) {
+        assertThat(status).isEqualTo(FilterStatus.STOP);
+        assertThat(context.replies()).singleElement()
+            .satisfies(reply -> assertThat(reply.error()).isEqualTo(ErrorType.UNAUTHORIZED));
+      } else {
+        assertThat(status).as(value).isEqualTo(FilterStatus.CONTINUE);
+        assertThat(context.replies()).as(value).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void aRejectedPromiseIsAFailureNotASilence() {
     assertThat(scriptError(js("export async function onRequest(ctx) {\n  await null;\n  throw new Error('late');\n}")))
         .isEqualTo("<inline>:3: Error: late");

@@ -24,6 +24,10 @@ import java.lang.invoke.VarHandle;
  * when the host function returns. {@link #exit} waits for an interrupt the watchdog has decided on but not yet sent,
  * then clears it.
  *
+ * <p>The state word also carries the call's sequence number, so the watchdog's compare-and-set only ever hits the
+ * call whose deadline it read: a call that ended, followed by a new one, between the watchdog's read and its
+ * compare-and-set, is not mistaken for the old one.
+ *
  * <p>Nested calls (a host function that makes the host call the same filter again) run under the outermost call's
  * deadline. Not thread-safe apart from the watchdog's side: one filter, one event loop.
  */
@@ -35,37 +39,51 @@ final class CallGuard {
   static final int INTERRUPTED = 4;
   static final int EXPIRED_IN_HOST = 5;
 
+  private static final int STATE_BITS = 3;
+  private static final long STATE_MASK = (1L << STATE_BITS) - 1;
+
   private static final VarHandle STATE;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(CallGuard.class, "state", int.class);
+      STATE = MethodHandles.lookup().findVarHandle(CallGuard.class, "state", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  @SuppressWarnings("unused") // through STATE
-  private volatile int state;
+  /** {@code sequence << STATE_BITS | state}; through STATE. */
+  @SuppressWarnings("unused")
+  private volatile long state;
 
   /** Written by the calling thread before it publishes GUEST, read by the watchdog after it reads the state. */
   private Thread runner;
 
   private long deadline;
+  private long sequence;
   private int depth;
+
+  private long word(int stateOfCall) {
+    return sequence << STATE_BITS | stateOfCall;
+  }
+
+  private static int stateOf(long word) {
+    return (int) (word & STATE_MASK);
+  }
 
   /** Starts a call that may run for {@code budgetNanos}; a nested call keeps the outer call's deadline. */
   void enter(long budgetNanos) {
     if (depth++ > 0) {
-      if (!STATE.compareAndSet(this, HOST, GUEST)) {
+      if (!STATE.compareAndSet(this, word(HOST), word(GUEST))) {
         depth--;
         throw new BudgetExceeded();
       }
       return;
     }
+    sequence++;
     runner = Thread.currentThread();
     deadline = System.nanoTime() + budgetNanos;
-    STATE.setVolatile(this, GUEST);
+    STATE.setVolatile(this, word(GUEST));
   }
 
   /**
@@ -76,28 +94,28 @@ final class CallGuard {
   boolean exit() {
     if (--depth > 0) {
       // back in the outer call's host function
-      return !STATE.compareAndSet(this, GUEST, HOST);
+      return !STATE.compareAndSet(this, word(GUEST), word(HOST));
     }
     int seen;
     while (true) {
-      seen = (int) STATE.getVolatile(this);
-      if (seen == GUEST || seen == HOST || seen == EXPIRED_IN_HOST || seen == INTERRUPTED) {
+      seen = stateOf((long) STATE.getVolatile(this));
+      if (seen != EXPIRED) {
         break;
       }
-      // EXPIRED: the watchdog is between deciding and interrupting; wait for the interrupt so it can be cleared
+      // the watchdog is between deciding and interrupting; wait for the interrupt so it can be cleared
       Thread.onSpinWait();
     }
     if (seen == INTERRUPTED) {
       Thread.interrupted(); // clear the flag the watchdog set for this call
     }
     runner = null;
-    STATE.setVolatile(this, IDLE);
+    STATE.setVolatile(this, word(IDLE));
     return seen != GUEST && seen != HOST;
   }
 
   /** Called as a host function starts: from here on the watchdog does not interrupt. */
   void enterHost() {
-    if (!STATE.compareAndSet(this, GUEST, HOST) && (int) STATE.getVolatile(this) != IDLE) {
+    if (!STATE.compareAndSet(this, word(GUEST), word(HOST)) && stateOf((long) STATE.getVolatile(this)) != IDLE) {
       // past the deadline already (the interrupt may be on its way; exit() clears it)
       throw new BudgetExceeded();
     }
@@ -105,32 +123,31 @@ final class CallGuard {
 
   /** Called as a host function returns to guest code. */
   void exitHost() {
-    if (!STATE.compareAndSet(this, HOST, GUEST) && (int) STATE.getVolatile(this) == EXPIRED_IN_HOST) {
+    if (!STATE.compareAndSet(this, word(HOST), word(GUEST))
+        && stateOf((long) STATE.getVolatile(this)) == EXPIRED_IN_HOST) {
       throw new BudgetExceeded();
     }
   }
 
-  /** Whether a call is running (for the watchdog's idle check and tests). */
-  boolean active() {
-    return (int) STATE.getVolatile(this) != IDLE;
-  }
-
   /** The watchdog's check, at time {@code now}; interrupts the runner when its call is past the deadline. */
   void check(long now) {
-    int seen = (int) STATE.getVolatile(this);
-    if ((seen != GUEST && seen != HOST) || now - deadline < 0) {
+    long seen = (long) STATE.getVolatile(this);
+    int current = stateOf(seen);
+    // the deadline read here is the one of call `seen` or of a later call; a later call fails the CAS below
+    if ((current != GUEST && current != HOST) || now - deadline < 0) {
       return;
     }
-    if (seen == HOST) {
-      STATE.compareAndSet(this, HOST, EXPIRED_IN_HOST);
+    long call = seen & ~STATE_MASK;
+    if (current == HOST) {
+      STATE.compareAndSet(this, seen, call | EXPIRED_IN_HOST);
       return;
     }
-    if (STATE.compareAndSet(this, GUEST, EXPIRED)) {
-      Thread thread = runner;
+    Thread thread = runner;
+    if (STATE.compareAndSet(this, seen, call | EXPIRED)) {
       if (thread != null) {
         thread.interrupt();
       }
-      STATE.setVolatile(this, INTERRUPTED);
+      STATE.setVolatile(this, call | INTERRUPTED);
     }
   }
 

@@ -15,8 +15,11 @@ import io.metaproxy.script.ScriptContext;
 import io.metaproxy.script.ScriptFailure;
 import io.metaproxy.script.ScriptSettings;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,6 +56,7 @@ final class MetaproxyAbiFilter extends WasmFilter {
 
   private final ExportFunction[] handlers = new ExportFunction[2];
   private final boolean[] returnsStatus = new boolean[2];
+  private final boolean[] exported = new boolean[2];
   private final Map<String, HostFunction> hostFunctions;
 
   /** Whether the current call has replied: a handler that returns STOP must have. */
@@ -67,13 +71,16 @@ final class MetaproxyAbiFilter extends WasmFilter {
       if (type == null) {
         continue;
       }
-      if (!type.params().isEmpty() || type.returns().size() > 1 || (type.returns().size() == 1 && !type.returns().get(0).equals(I32))) {
+      boolean statusOrNothing =
+          type.returns().isEmpty() || (type.returns().size() == 1 && type.returns().get(0).equals(I32));
+      if (!type.params().isEmpty() || !statusOrNothing) {
         throw new IllegalArgumentException(
             ScriptFailure.format(name, 0, export + " must be () -> i32 (or () -> nothing), not " + type));
       }
       returnsStatus[phase.ordinal()] = type.returns().size() == 1;
+      exported[phase.ordinal()] = true;
     }
-    if (!program.exportedFunctions().containsKey("on_request") && !program.exportedFunctions().containsKey("on_response")) {
+    if (!exported[0] && !exported[1]) {
       throw new IllegalArgumentException(
           ScriptFailure.format(name, 0, "exports neither on_request nor on_response (metaproxy ABI)"));
     }
@@ -83,7 +90,7 @@ final class MetaproxyAbiFilter extends WasmFilter {
 
   @Override
   protected boolean handles(Phase phase) {
-    return program.exportedFunctions().containsKey(phase == Phase.REQUEST ? "on_request" : "on_response");
+    return exported[phase.ordinal()];
   }
 
   @Override
@@ -262,13 +269,13 @@ final class MetaproxyAbiFilter extends WasmFilter {
     s.put("count", type(List.of(I32, I32, I64), null));
     s.put("now", type(List.of(), I64));
     s.put("fail", type(List.of(I32, I32, I32), null));
-    return java.util.Collections.unmodifiableMap(s);
+    return Collections.unmodifiableMap(s);
   }
 
   private static Map<String, Integer> messageTypeCodes() {
-    Map<String, Integer> codes = new java.util.HashMap<>();
+    Map<String, Integer> codes = new HashMap<>();
     for (MessageType type : MessageType.values()) {
-      codes.put(type.name().toLowerCase(java.util.Locale.ROOT), type.ordinal());
+      codes.put(type.name().toLowerCase(Locale.ROOT), type.ordinal());
     }
     return Map.copyOf(codes);
   }

@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -351,7 +353,7 @@ final class ProxyWasmFilter extends WasmFilter {
           }
           int start = (int) Math.min(GuestMemory.unsigned(a[1]), buffer.length);
           int end = (int) Math.min(buffer.length, start + GuestMemory.unsigned(a[2]));
-          return returnBytes(in, java.util.Arrays.copyOfRange(buffer, start, end), a[3], a[4]);
+          return returnBytes(in, Arrays.copyOfRange(buffer, start, end), a[3], a[4]);
         });
     h.put(
         "proxy_get_buffer_status",
@@ -694,7 +696,7 @@ final class ProxyWasmFilter extends WasmFilter {
     s.put("proxy_continue_stream", i32(I32));
     s.put("proxy_continue_request", i32());
     s.put("proxy_continue_response", i32());
-    return java.util.Collections.unmodifiableMap(s);
+    return Collections.unmodifiableMap(s);
   }
 
   private static FunctionType i32(ValType... params) {

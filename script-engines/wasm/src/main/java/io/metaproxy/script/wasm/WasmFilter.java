@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
@@ -11,12 +12,15 @@ import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.ValType;
 import io.metaproxy.script.ScriptFailure;
 import io.metaproxy.script.ScriptFilter;
 import io.metaproxy.script.ScriptSettings;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -308,7 +312,7 @@ abstract class WasmFilter extends ScriptFilter {
               }
             });
     program.module().importSection().stream()
-        .filter(anImport -> !(anImport instanceof com.dylibso.chicory.wasm.types.FunctionImport))
+        .filter(anImport -> !(anImport instanceof FunctionImport))
         .forEach(
             anImport ->
                 problems.add(
@@ -330,10 +334,10 @@ abstract class WasmFilter extends ScriptFilter {
     FunctionType type =
         FunctionType.of(
             List.of(
-                com.dylibso.chicory.wasm.types.ValType.I32,
-                com.dylibso.chicory.wasm.types.ValType.I32,
-                com.dylibso.chicory.wasm.types.ValType.I32,
-                com.dylibso.chicory.wasm.types.ValType.I32),
+                ValType.I32,
+                ValType.I32,
+                ValType.I32,
+                ValType.I32),
             List.of());
     return host(
         "env",
@@ -354,7 +358,7 @@ abstract class WasmFilter extends ScriptFilter {
 
   private static String assemblyScriptString(Instance caller, long ptr) {
     long start = GuestMemory.unsigned(ptr);
-    long size = (long) caller.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
+    long size = (long) caller.memory().pages() * Memory.PAGE_SIZE;
     if (start < 4 || start > size) {
       return null;
     }
@@ -399,7 +403,7 @@ abstract class WasmFilter extends ScriptFilter {
 
   private final class GuestOutput extends OutputStream {
     private final String level;
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     GuestOutput(String level) {
       this.level = level;

@@ -19,7 +19,7 @@ import java.util.Set;
  *     config: "any text"          # proxy-wasm: the plugin configuration (proxy_on_configure)
  *     root_id: my_root            # proxy-wasm: the plugin_root_id property (AssemblyScript SDK picks its root by it)
  *     on_error: reply             # reply (default) | continue
- *     budget: 10ms                # time one call may take (default 10ms)
+ *     budget: 50ms                # time one call may take (default 50ms)
  * </pre>
  *
  * <p>The host calls {@link #create} once per event loop for each configuration snapshot; the module is parsed and
