@@ -74,8 +74,12 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
   private UpstreamTarget target;
   private int endpoint = -1;
   private int retriesLeft;
-  private ScheduledFuture<?> timeout;
   private RouteStats stats;
+  // The request's place in its loop's TimeoutQueue (null lane: no deadline running).
+  long deadlineNanos;
+  TimeoutQueue.Lane deadlineLane;
+  Exchange deadlinePrev;
+  Exchange deadlineNext;
 
   private Metadata response;
   private Mutation responseMutation;
@@ -207,7 +211,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     long keyHash = target.hashesRequests() ? requestHash() : UpstreamTarget.NO_HASH;
     endpoint = target.pickEndpoint(loopIndex, pools(), downstream.codecFactory(), exclude, keyHash);
     if (!isOneway()) {
-      timeout = loop.schedule(this::onTimeout, route.timeoutNanos(), TimeUnit.NANOSECONDS);
+      TimeoutQueue.of(loop).add(this, route.timeoutNanos());
     }
     pools().send(target, endpoint, downstream.codecFactory(), this);
   }
@@ -230,11 +234,11 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     return UpstreamPools.current(loop, listener.transport(), listener.proxyStats());
   }
 
-  private void onTimeout() {
+  /** The route's timeout passed (called by the loop's {@link TimeoutQueue}, which has already dropped the entry). */
+  void onTimeout() {
     if (phase != Phase.UPSTREAM) {
       return;
     }
-    timeout = null;
     pools().cancel(target, endpoint, downstream.codecFactory(), this);
     pools().recordOutcome(target, endpoint, downstream.codecFactory(), false);
     if (retriesLeft > 0 && route.retryOnTimeout()) {
@@ -324,9 +328,8 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
   }
 
   private void cancelTimeout() {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
+    if (deadlineLane != null) {
+      TimeoutQueue.of(loop).remove(this);
     }
   }
 

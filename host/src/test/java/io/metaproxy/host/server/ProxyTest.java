@@ -225,6 +225,19 @@ class ProxyTest {
   }
 
   @Test
+  void aShortTimeoutExpiresOnTimeBehindALongerOneInFlight() throws Exception {
+    try (TestClient waiting = new TestClient(port()); TestClient client = new TestClient(port())) {
+      // first a request under the default 15s timeout that the backend never answers, then one under 300ms
+      waiting.send(new Frame(TestCodec.REQUEST, 1, headers("method", "alpha", "no-reply", "x"), ""));
+      Thread.sleep(100);
+      long started = System.nanoTime();
+      Frame response = client.call(2, headers("method", "slow", "delay-ms", "5000"), "");
+      assertThat(response.headers()).containsEntry("error", "timeout");
+      assertThat(System.nanoTime() - started).as("expired near 300ms, not with the 15s one").isLessThan(3_000_000_000L);
+    }
+  }
+
+  @Test
   void manyClientsShareFewUpstreamConnectionsAndEveryResponseReachesItsCaller() throws Exception {
     int connectionsBefore = beta.connectionsAccepted();
     ExecutorService pool = Executors.newFixedThreadPool(20);
