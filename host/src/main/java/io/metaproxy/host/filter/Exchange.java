@@ -309,7 +309,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     if (isOneway()) {
       log.debug("[{}] oneway request {} not delivered: {}", listener.name(), clientRequestId, message);
       stats.failed(failure, System.nanoTime() - startNanos);
-      finishQuietly();
+      finish();
       return;
     }
     if (connectFailure) {
@@ -360,7 +360,7 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     if (isOneway()) {
       log.debug("[{}] oneway request {} dropped: {}: {}", listener.name(), clientRequestId, type.scriptName(), message);
       stats.failed(type, System.nanoTime() - startNanos);
-      finishQuietly();
+      finish();
       return;
     }
     runResponseFilters();
@@ -450,10 +450,6 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
         error.release();
       }
     }
-  }
-
-  private void finishQuietly() {
-    finish();
   }
 
   private void finish() {
