@@ -20,12 +20,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One request's life on the proxy, and the {@link FilterContext} its filters see. Everything runs on the downstream
@@ -85,7 +86,13 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
   private Mutation responseMutation;
   private ErrorType error;
   private String errorMessage;
-  private Map<String, String> state;
+  /**
+   * Per-request filter state as key/value pairs, searched linearly like Metadata (a request keeps a handful); null
+   * until a filter sets the first.
+   */
+  private String[] state;
+
+  private int stateCount;
 
   private Exchange(Snapshot snapshot, ListenerRuntime listener, Downstream downstream, int loopIndex, Metadata request) {
     this.snapshot = snapshot;
@@ -145,6 +152,9 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
    * answered with a timeout naming the filter.
    */
   private static final long PAUSE_LIMIT_NANOS = Route.DEFAULT_TIMEOUT_NANOS;
+
+  /** Room for this many state pairs when a filter sets the first; grows by doubling. */
+  private static final int INITIAL_STATE_PAIRS = 4;
 
   private void pause() {
     paused = true;
@@ -628,28 +638,52 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
 
   @Override
   public String state(String key) {
-    return state == null ? null : state.get(key);
+    int index = stateIndex(key);
+    return index < 0 ? null : state[index + 1];
   }
 
   @Override
   public void setState(String key, String value) {
-    if (state == null) {
-      state = new HashMap<>(4);
+    Objects.requireNonNull(key, "state key");
+    int index = stateIndex(key);
+    if (index >= 0) {
+      state[index + 1] = value;
+      return;
     }
-    state.put(key, value);
+    if (state == null) {
+      state = new String[INITIAL_STATE_PAIRS * 2];
+    } else if (stateCount * 2 == state.length) {
+      state = Arrays.copyOf(state, state.length * 2);
+    }
+    state[stateCount * 2] = key;
+    state[stateCount * 2 + 1] = value;
+    stateCount++;
+  }
+
+  /** Where {@code key}'s pair starts in {@link #state}, or -1. */
+  private int stateIndex(String key) {
+    for (int i = 0; i < stateCount * 2; i += 2) {
+      if (state[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Override
   public void log(String level, String message) {
+    Level severity = switch (level == null ? "info" : level) {
+      case "debug" -> Level.DEBUG;
+      case "warn" -> Level.WARN;
+      case "error" -> Level.ERROR;
+      default -> Level.INFO;
+    };
+    if (!log.isEnabledForLevel(severity)) {
+      return; // a script logging on every request at a disabled level costs no string building
+    }
     int current = phase == Phase.REQUEST_FILTERS ? filterIndex - 1 : filterIndex;
     String name = current >= 0 && current < filters.length ? listener.chain().name(current) : "-";
-    String text = "[" + listener.name() + "] [" + name + "] request " + clientRequestId + ": " + message;
-    switch (level == null ? "info" : level) {
-      case "debug" -> log.debug(text);
-      case "warn" -> log.warn(text);
-      case "error" -> log.error(text);
-      default -> log.info(text);
-    }
+    log.atLevel(severity).log("[" + listener.name() + "] [" + name + "] request " + clientRequestId + ": " + message);
   }
 
   @Override

@@ -152,6 +152,7 @@ class ProxyTest {
       assertThat(response.headers()).containsEntry("seen-t-order", "f1,f2");
       assertThat(response.headers()).containsEntry("t-response-order", "f2,f1");
       assertThat(response.headers()).containsEntry("t-state", "alpha@test-in");
+      assertThat(response.headers()).containsEntry("t-state-keys", "035null");
     }
   }
 

@@ -41,6 +41,10 @@ public final class TestFilterFactory implements FilterFactory {
       public FilterStatus onRequest(FilterContext ctx) {
         String order = ctx.get("t-order");
         ctx.set("t-order", order == null ? tag : order + "," + tag);
+        ctx.setState("seen", "overwritten below");
+        for (int i = 0; i < 6; i++) { // more keys than the state starts with room for
+          ctx.setState("n" + i, Integer.toString(i));
+        }
         ctx.setState("seen", ctx.operation() + "@" + ctx.listener());
         String set = ctx.get("t-set");
         if (set != null) {
@@ -69,6 +73,7 @@ public final class TestFilterFactory implements FilterFactory {
       @Override
       public FilterStatus onResponse(FilterContext ctx) {
         ctx.set("t-state", ctx.state("seen"));
+        ctx.set("t-state-keys", ctx.state("n0") + ctx.state("n3") + ctx.state("n5") + ctx.state("absent"));
         String order = ctx.get("t-response-order");
         ctx.set("t-response-order", order == null ? tag : order + "," + tag);
         ctx.count("test_responses", 1);

@@ -1,6 +1,7 @@
 package io.metaproxy.codec.dubbo;
 
 import io.metaproxy.api.CodecException;
+import io.metaproxy.api.Metadata;
 import io.metaproxy.api.Mutation;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
@@ -35,8 +36,41 @@ final class AttachmentRewriter implements BiConsumer<String, String> {
   /** The output of the append phase (this object is the BiConsumer given to {@link Mutation#forEach}). */
   private ByteBuf appendTo;
 
+  /** The Metadata {@link #onlyAddsKeysNotIn} checks against (while it runs; null otherwise). */
+  private Metadata checkedAgainst;
+
+  /** Whether every key the checked mutation touches is absent from {@link #checkedAgainst}. */
+  private boolean allKeysAbsent;
+
   AttachmentRewriter(Hessian2Scanner scanner) {
     this.scanner = scanner;
+  }
+
+  /**
+   * Whether {@code mutation} only touches keys {@code metadata} does not have. For a frame whose layout is a {@link
+   * FrameLayout#plainStringMap()}, those keys are not in the map either, so {@link #appendEntries} alone applies the
+   * mutation (a removal of an absent key changes nothing).
+   */
+  boolean onlyAddsKeysNotIn(Metadata metadata, Mutation mutation) {
+    checkedAgainst = metadata;
+    allKeysAbsent = true;
+    try {
+      mutation.forEach(this);
+    } finally {
+      checkedAgainst = null;
+    }
+    return allKeysAbsent;
+  }
+
+  /** Writes the entries {@code mutation} sets as Hessian strings, key then value, in the mutation's order. */
+  void appendEntries(Mutation mutation, ByteBuf out) {
+    entryCount = 0;
+    appendTo = out;
+    try {
+      mutation.forEach(this);
+    } finally {
+      appendTo = null;
+    }
   }
 
   /**
@@ -86,9 +120,16 @@ final class AttachmentRewriter implements BiConsumer<String, String> {
     }
   }
 
-  /** Appends a set key the map did not have (or could not change in place). */
+  /**
+   * One change of the mutation: while {@link #onlyAddsKeysNotIn} runs, checks its key; otherwise appends a set key the
+   * map did not have (or could not change in place).
+   */
   @Override
   public void accept(String key, String value) {
+    if (checkedAgainst != null) {
+      allKeysAbsent &= !checkedAgainst.contains(key);
+      return;
+    }
     if (value == null) {
       return;
     }

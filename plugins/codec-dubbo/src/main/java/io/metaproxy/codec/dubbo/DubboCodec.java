@@ -166,7 +166,7 @@ public final class DubboCodec implements Codec {
     }
     if (!DubboProtocol.hasAttachments(flag)) {
       int end = scanner.position() - frameStart;
-      return new FrameLayout(end, end, scanner.classDefinitionCount(), false, flag, valueStart);
+      return new FrameLayout(end, end, scanner.classDefinitionCount(), false, flag, valueStart, false);
     }
     return readAttachments(frameStart, metadata, flag, valueStart);
   }
@@ -180,41 +180,49 @@ public final class DubboCodec implements Codec {
     if (scanner.atEnd()) {
       // no map at all (Dubbo always writes one); encode appends one here
       return new FrameLayout(mapStart - frameStart, mapStart - frameStart, classesBefore, false, responseFlag,
-          valueStart);
+          valueStart, false);
     }
+    boolean plainStringMap = false;
     if (scanner.peekTag() == 'N') {
       scanner.skipValue();
     } else {
+      plainStringMap = true;
       scanner.readMapStart();
       boolean request = responseFlag == FrameLayout.REQUEST;
       while (!scanner.atEndMarker()) {
         if (!Hessian2Scanner.isStringTag(scanner.peekTag())) {
           scanner.skipValue(); // a non-string key: Dubbo's attachments are Map<String, Object>, but be lenient
           scanner.skipValue();
+          plainStringMap = false;
           continue;
         }
         String key = scanner.readString();
         if (!Hessian2Scanner.isStringTag(scanner.peekTag())) {
           scanner.skipValue();
+          plainStringMap = false;
           continue;
         }
         String value = scanner.readString();
         // the body names the service and method; an attachment must not redirect routing
         if (!request || !(key.equals("interface") || key.equals("method"))) {
           metadata.put(key, value);
+        } else if (!metadata.contains(key)) {
+          plainStringMap = false; // a key in the map that the Metadata lacks: absence no longer proves anything
         }
       }
       scanner.skipEndMarker();
     }
     return new FrameLayout(mapStart - frameStart, scanner.position() - frameStart, classesBefore,
-        scanner.lowestClassDefinitionUsed() < classesBefore, responseFlag, valueStart);
+        scanner.lowestClassDefinitionUsed() < classesBefore, responseFlag, valueStart, plainStringMap);
   }
 
   /**
    * {@inheritDoc}
    *
    * <p>Copies the original frame up to the attachments map, writes the map with {@code mutation} applied, and fixes
-   * the body length; the header carries {@link Metadata#requestId()}. Heartbeats and error responses have no
+   * the body length; the header carries {@link Metadata#requestId()}. When every attachment is a string (so the
+   * Metadata shows them all) and the mutation only adds keys the Metadata lacks, the map is not scanned again: the
+   * frame is copied up to the map's end marker and the new entries are written before it. Heartbeats and error responses have no
    * attachments: they are copied with only the id changed.
    */
   @Override
@@ -230,6 +238,17 @@ public final class DubboCodec implements Codec {
     if (layout == null) {
       out.writeBytes(frame, base, frameLength);
       out.setLong(outStart + ID_OFFSET, metadata.requestId());
+      return;
+    }
+    if (layout.plainStringMap() && rewriter.onlyAddsKeysNotIn(metadata, mutation)) {
+      // the common case of a filter adding a header: everything up to the map's end marker as it is, the new
+      // entries, the end marker; no second scan of the map
+      int endMarker = base + layout.attachmentsEnd() - 1;
+      out.writeBytes(frame, base, endMarker - base);
+      out.setLong(outStart + ID_OFFSET, metadata.requestId());
+      rewriter.appendEntries(mutation, out);
+      out.writeBytes(frame, endMarker, frameLength - (endMarker - base));
+      out.setInt(outStart + LENGTH_OFFSET, out.writerIndex() - outStart - HEADER_LENGTH);
       return;
     }
     out.writeBytes(frame, base, HEADER_LENGTH);

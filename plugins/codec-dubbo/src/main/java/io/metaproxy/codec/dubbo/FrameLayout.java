@@ -13,6 +13,9 @@ package io.metaproxy.codec.dubbo;
  *     only a scan from the start of the body can skip it
  * @param responseFlag the response's body flag (RESPONSE_VALUE, ...), or {@link #REQUEST} for a request
  * @param responseValueStart where the value after the response flag starts (responses only)
+ * @param plainStringMap whether the frame has an attachments map whose every entry is a string key with a string
+ *     value, each of them in the Metadata decode filled: then a key the Metadata lacks is not in the map, and a
+ *     mutation that only adds such keys can append them without scanning the map again
  */
 record FrameLayout(
     int attachmentsStart,
@@ -20,7 +23,8 @@ record FrameLayout(
     int classDefinitionsBefore,
     boolean mapUsesEarlierClasses,
     int responseFlag,
-    int responseValueStart) {
+    int responseValueStart,
+    boolean plainStringMap) {
 
   /** The {@link #responseFlag} of a request. */
   static final int REQUEST = -1;

@@ -132,6 +132,70 @@ class DubboCodecTest {
   }
 
   @Test
+  void newKeysOnAllStringAttachmentsAreAppendedAfterTheOriginalEntries() throws CodecException {
+    Map<String, Object> attachments = new LinkedHashMap<>(RealDubbo.greetAttachments());
+    attachments.remove("x-retries"); // every entry a string: the path that appends without a second scan
+    attachments.put("method", "greet"); // skipped as metadata (the body names the method), yet in the map
+    byte[] frame = RealDubbo.encode(
+        RealDubbo.request(42, true, "greet", RealDubbo.GREET_TYPES, RealDubbo.greetArguments(), attachments));
+    Metadata request = decode(frame);
+    assertThat(((FrameLayout) request.codecState()).plainStringMap()).isTrue();
+    request.setRequestId(77);
+    Mutation mutation = new Mutation();
+    mutation.set("x-canary", "true");
+    mutation.remove("x-absent"); // removing a key the map lacks changes nothing
+    mutation.set("x-tenant-2", "globex \u00e9");
+    byte[] mutated = encode(request, mutation);
+
+    DecodeableRpcInvocation invocation = RealDubbo.providerReceives(mutated);
+    assertThat(invocation.getObjectAttachment("x-canary")).isEqualTo("true");
+    assertThat(invocation.getObjectAttachment("x-tenant-2")).isEqualTo("globex \u00e9");
+    assertThat(invocation.getObjectAttachment("x-tenant")).isEqualTo("acme");
+    assertThat(invocation.getObjectAttachment("group")).isEqualTo("blue");
+    assertThat(invocation.getMethodName()).isEqualTo("greet");
+    assertArgumentsIntact(invocation.getArguments());
+    assertThat(((Request) RealDubbo.decode(mutated)).getId()).isEqualTo(77);
+    // the original entries are kept byte for byte; only the new ones and the end marker follow them
+    int endMarker = ((FrameLayout) request.codecState()).attachmentsEnd() - 1;
+    assertThat(Arrays.copyOfRange(mutated, 16, endMarker)).isEqualTo(Arrays.copyOfRange(frame, 16, endMarker));
+    assertThat(mutated[mutated.length - 1]).isEqualTo((byte) 'Z');
+  }
+
+  @Test
+  void settingAKeyTheMapHasReplacesItInsteadOfAppendingASecond() throws CodecException {
+    Map<String, Object> attachments = new LinkedHashMap<>(RealDubbo.greetAttachments());
+    attachments.remove("x-retries");
+    Metadata request = decode(RealDubbo.encode(
+        RealDubbo.request(5, true, "greet", RealDubbo.GREET_TYPES, RealDubbo.greetArguments(), attachments)));
+    Mutation mutation = new Mutation();
+    mutation.set("x-tenant", "globex");
+    mutation.set("x-new", "1");
+    byte[] mutated = encode(request, mutation);
+
+    assertThat(RealDubbo.providerReceives(mutated).getObjectAttachment("x-tenant")).isEqualTo("globex");
+    Metadata again = decode(mutated);
+    assertThat(again.get("x-tenant")).isEqualTo("globex");
+    assertThat(again.get("x-new")).isEqualTo("1");
+    assertThat(again.keys()).containsOnlyOnce("x-tenant");
+    int replacedGrowth = "globex".length() - "acme".length();
+    int appendedEntry = 1 + "x-new".length() + 1 + "1".length(); // two short Hessian strings
+    assertThat(again.bodySize()).as("one x-tenant entry, not two")
+        .isEqualTo(request.bodySize() + replacedGrowth + appendedEntry);
+  }
+
+  @Test
+  void aMapWithNonStringValuesIsNeverAppendedToBlindly() throws CodecException {
+    // x-retries is an int: the Metadata does not show it, so its absence there proves nothing about the map
+    Metadata request = decode(RealDubbo.encode(RealDubbo.greetRequest(6)));
+    assertThat(((FrameLayout) request.codecState()).plainStringMap()).isFalse();
+    Mutation mutation = new Mutation();
+    mutation.set("x-retries", "5");
+    byte[] mutated = encode(request, mutation);
+    assertThat(RealDubbo.providerReceives(mutated).getObjectAttachment("x-retries")).isEqualTo("5");
+    assertThat(decode(mutated).keys()).containsOnlyOnce("x-retries");
+  }
+
+  @Test
   void settingVersionWritesTheAttachmentDubboPrefers() throws CodecException {
     Metadata request = decode(RealDubbo.encode(RealDubbo.greetRequest(3)));
     Mutation mutation = new Mutation();

@@ -4,6 +4,7 @@ import io.metaproxy.script.ScriptContext;
 import java.util.List;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaUserdata;
 import org.luaj.vm2.LuaValue;
@@ -15,7 +16,8 @@ import org.luaj.vm2.lib.LibFunction;
  * names, each a thin conversion between Lua values and {@link ScriptContext}. The userdata is read-only and its
  * metatable hidden; the same one is passed to every call of the VM (nothing is allocated per call).
  *
- * <p>Conversions: strings in and out; a number where a string is expected becomes its text ({@link
+ * <p>Conversions: strings in and out (through the VM's {@link LuaStrings}, so repeated keys and values
+ * allocate nothing); a number where a string is expected becomes its text ({@link
  * ScriptContext#numberText}); a Java null becomes nil; {@code keys()} becomes a new array table; {@code requestId()} and
  * {@code now()} become numbers. Any error (a wrong argument, an unknown error type) is raised as a Lua error, so the
  * script may {@code pcall} it and an uncaught one names the script line.
@@ -34,45 +36,47 @@ final class LuaCtx {
     LuaTable methods = new LuaTable();
     LuaTable metatable = new LuaTable();
     LuaUserdata ctx = new LuaUserdata(context, metatable);
+    LuaStrings strings = new LuaStrings();
 
-    method(methods, ctx, "get", (key, unused) -> text(context.get(string("get", 1, key))));
+    method(methods, ctx, "get", (key, unused) -> strings.toLua(context.get(string(strings, "get", 1, key))));
     method(methods, ctx, "keys", (unused1, unused2) -> list(context.keys()));
     method(methods, ctx, "messageType", (unused1, unused2) -> LuaValue.valueOf(context.messageType()));
     method(methods, ctx, "requestId", (unused1, unused2) -> LuaInteger.valueOf(context.requestId()));
-    method(methods, ctx, "operation", (unused1, unused2) -> text(context.operation()));
-    method(methods, ctx, "peerAddress", (unused1, unused2) -> text(context.peerAddress()));
-    method(methods, ctx, "listener", (unused1, unused2) -> text(context.listener()));
-    method(methods, ctx, "route", (unused1, unused2) -> text(context.route()));
-    method(methods, ctx, "cluster", (unused1, unused2) -> text(context.cluster()));
+    method(methods, ctx, "operation", (unused1, unused2) -> strings.toLua(context.operation()));
+    method(methods, ctx, "peerAddress", (unused1, unused2) -> strings.toLua(context.peerAddress()));
+    method(methods, ctx, "listener", (unused1, unused2) -> strings.toLua(context.listener()));
+    method(methods, ctx, "route", (unused1, unused2) -> strings.toLua(context.route()));
+    method(methods, ctx, "cluster", (unused1, unused2) -> strings.toLua(context.cluster()));
     method(methods, ctx, "set", (key, value) -> {
-      context.set(string("set", 1, key), string("set", 2, value));
+      context.set(string(strings, "set", 1, key), string(strings, "set", 2, value));
       return LuaValue.NONE;
     });
     method(methods, ctx, "remove", (key, unused) -> {
-      context.remove(string("remove", 1, key));
+      context.remove(string(strings, "remove", 1, key));
       return LuaValue.NONE;
     });
     method(methods, ctx, "reply", (error, message) ->
-        LuaValue.valueOf(context.reply(string("reply", 1, error), string("reply", 2, message))));
+        LuaValue.valueOf(
+            context.reply(string(strings, "reply", 1, error), string(strings, "reply", 2, message))));
     method(methods, ctx, "routeTo", (cluster, unused) -> {
-      context.routeTo(string("routeTo", 1, cluster));
+      context.routeTo(string(strings, "routeTo", 1, cluster));
       return LuaValue.NONE;
     });
     method(methods, ctx, "resume", (unused1, unused2) -> {
       context.resume();
       return LuaValue.NONE;
     });
-    method(methods, ctx, "state", (key, unused) -> text(context.state(string("state", 1, key))));
+    method(methods, ctx, "state", (key, unused) -> strings.toLua(context.state(string(strings, "state", 1, key))));
     method(methods, ctx, "setState", (key, value) -> {
-      context.setState(string("setState", 1, key), string("setState", 2, value));
+      context.setState(string(strings, "setState", 1, key), string(strings, "setState", 2, value));
       return LuaValue.NONE;
     });
     method(methods, ctx, "log", (level, message) -> {
-      context.log(string("log", 1, level), string("log", 2, message));
+      context.log(string(strings, "log", 1, level), string(strings, "log", 2, message));
       return LuaValue.NONE;
     });
     method(methods, ctx, "count", (metric, delta) -> {
-      context.count(string("count", 1, metric), integer("count", 2, delta));
+      context.count(string(strings, "count", 1, metric), integer("count", 2, delta));
       return LuaValue.NONE;
     });
     method(methods, ctx, "now", (unused1, unused2) -> LuaInteger.valueOf(context.now()));
@@ -148,9 +152,9 @@ final class LuaCtx {
     }
   }
 
-  private static String string(String operation, int position, LuaValue value) {
+  private static String string(LuaStrings strings, String operation, int position, LuaValue value) {
     return switch (value.type()) {
-      case LuaValue.TSTRING -> value.tojstring();
+      case LuaValue.TSTRING -> value instanceof LuaString text ? strings.toJava(text) : value.tojstring();
       case LuaValue.TNUMBER -> ScriptContext.numberText(value.todouble());
       default -> throw ScriptContext.badArgument(operation, position, "string", value.typename());
     };
@@ -161,10 +165,6 @@ final class LuaCtx {
       throw ScriptContext.badArgument(operation, position, "integer", value.typename());
     }
     return ScriptContext.integerArgument(operation, position, value.todouble());
-  }
-
-  private static LuaValue text(String value) {
-    return value == null ? LuaValue.NIL : LuaValue.valueOf(value);
   }
 
   private static LuaValue list(List<String> values) {
