@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the two WASM filters of the engine-cost benchmark from their sources; the .wasm files are checked in, so
+# Builds the three WASM filters of the engine-cost benchmark from their sources; the .wasm files are checked in, so
 # bench/engines/run needs neither toolchain.
 #
-#   engine.wasm              engine.c, metaproxy's own ABI (../../sample-filters/wasm/metaproxy.h)
-#                            needs: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32
-#   engine-proxy-wasm.wasm   proxy-wasm/assembly/index.ts, the AssemblyScript proxy-wasm SDK (versions pinned in
-#                            proxy-wasm/package-lock.json); needs node + npm. Built in a temporary copy, so no
-#                            node_modules folder is left in the tree.
+#   engine.wasm                engine.c, metaproxy's own ABI (../../sample-filters/wasm/metaproxy.h)
+#   engine-proxy-wasm-c.wasm   engine-proxy-wasm.c, the raw proxy-wasm ABI v0.2.x without an SDK
+#                              both need: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32
+#   engine-proxy-wasm.wasm     proxy-wasm/assembly/index.ts, the AssemblyScript proxy-wasm SDK (versions pinned in
+#                              proxy-wasm/package-lock.json); needs node + npm. Built in a temporary copy, so no
+#                              node_modules folder is left in the tree.
+# --c-only builds the two C modules only.
 set -euo pipefail
 cd "$(dirname "$0")"
 here="$(pwd)"
@@ -14,6 +16,11 @@ here="$(pwd)"
 "${CLANG:-clang}" --target=wasm32-wasi -O2 -Wall -Wextra -Werror -mexec-model=reactor \
   -I ../../sample-filters/wasm -o engine.wasm engine.c
 echo "built engine.wasm"
+
+"${CLANG:-clang}" --target=wasm32-wasi -O2 -Wall -Wextra -Werror -mexec-model=reactor \
+  -Wl,--strip-debug -o engine-proxy-wasm-c.wasm engine-proxy-wasm.c
+echo "built engine-proxy-wasm-c.wasm"
+[ "${1:-}" != --c-only ] || exit 0
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -6,6 +6,8 @@ import io.metaproxy.bench.jmh.host.RequestTemplate;
 import io.metaproxy.bench.protocol.BenchProtocol;
 import io.metaproxy.bench.protocol.RequestShape;
 import io.metaproxy.host.filter.Exchange;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,12 +40,21 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code read}: each reads one key on both paths ({@code ctx.get}: the Mutation check, then the Metadata);
  *   <li>{@code write}: each sets one key on both paths (the first one allocates the Mutation);
  *   <li>{@code lua}: Lua script filters (the real engine, {@code script-engines/lua}) that read two keys, set one and
- *       keep per-request state, as {@code bench/filters/bench.lua} does.
+ *       keep per-request state, as {@code bench/filters/bench.lua} does;
+ *   <li>{@code wasm}, {@code proxy-wasm}, {@code proxy-wasm-as}: WASM filters (the real engine, {@code
+ *       script-engines/wasm}) running the modules of {@code bench/engines}, which read two keys ({@code interface},
+ *       {@code method}) and set one ({@code x-engine}) on the request only: {@code engine.wasm} (metaproxy's own
+ *       ABI), {@code engine-proxy-wasm-c.wasm} (the proxy-wasm ABI, in C without an SDK: the ABI's own cost) and
+ *       {@code engine-proxy-wasm.wasm} (the proxy-wasm ABI through the AssemblyScript SDK: the ABI plus the SDK's
+ *       own work). The modules are files: the folder is the system property {@value #ENGINES_PROPERTY}, else the
+ *       first of {@code bench/engines}, {@code engines} and {@code ../bench/engines} under the working directory
+ *       that holds them (JMH's forks inherit both the working directory and {@code -D} options).
  * </ul>
  *
  * Not measured here: decode ({@code CodecBenchmark}), route match ({@code RouteMatchBenchmark}), the upstream and the
  * sockets ({@code ProxyRoundTripBenchmark}). Run: {@code java -jar bench/target/metaproxy-bench.jar jmh
- * FilterChainBenchmark -p kind=noop,lua}.
+ * FilterChainBenchmark -p kind=noop,lua}; the engines against their baseline, a Java filter that sets a key: {@code
+ * ... jmh FilterChainBenchmark -p filters=1 -p kind=write,lua,wasm,proxy-wasm,proxy-wasm-as}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,10 +76,13 @@ public class FilterChainBenchmark {
       "  if ctx:state('seen') == '1' then ctx:set('x-bench-lua', 'done') end",
       "end");
 
+  /** The system property naming the folder of the {@code wasm*} kinds' modules ({@code bench/engines}). */
+  public static final String ENGINES_PROPERTY = "metaproxy.bench.engines";
+
   @Param({"0", "1", "3", "8"})
   public int filters;
 
-  @Param({"noop", "read", "write", "lua"})
+  @Param({"noop", "read", "write", "lua", "wasm", "proxy-wasm", "proxy-wasm-as"})
   public String kind;
 
   private HostFixture host;
@@ -110,6 +124,26 @@ public class FilterChainBenchmark {
     return request;
   }
 
+  private static String wasm(String module, String settings) {
+    return "{ name: wasm, config: { file: '" + enginesFolder().resolve(module) + "', " + settings + " } }";
+  }
+
+  /** The folder of bench/engines' modules: see the class comment. */
+  static Path enginesFolder() {
+    String configured = System.getProperty(ENGINES_PROPERTY);
+    if (configured != null) {
+      return Path.of(configured).toAbsolutePath();
+    }
+    for (String candidate : new String[] {"bench/engines", "engines", "../bench/engines"}) {
+      Path folder = Path.of(candidate).toAbsolutePath().normalize();
+      if (Files.isRegularFile(folder.resolve("engine.wasm"))) {
+        return folder;
+      }
+    }
+    throw new IllegalStateException("no bench/engines folder under " + Path.of("").toAbsolutePath()
+        + "; run from the repository (or bench/), or set -D" + ENGINES_PROPERTY + "=<folder>");
+  }
+
   /** One listener: {@code filters} filters of {@code kind}, then {@code bench_reply}. */
   public static String yaml(int filters, String kind) {
     String filter = switch (kind) {
@@ -117,7 +151,11 @@ public class FilterChainBenchmark {
       case "read" -> "{ name: bench_read, config: { key: x-user } }";
       case "write" -> "{ name: bench_write, config: { key: x-bench, value: '1' } }";
       case "lua" -> "{ name: lua, config: { source: \"" + LUA_SOURCE.replace("\n", "\\n") + "\" } }";
-      default -> throw new IllegalArgumentException("kind: noop, read, write or lua, not " + kind);
+      case "wasm" -> wasm("engine.wasm", "abi: metaproxy");
+      case "proxy-wasm" -> wasm("engine-proxy-wasm-c.wasm", "abi: proxy-wasm");
+      case "proxy-wasm-as" -> wasm("engine-proxy-wasm.wasm", "abi: proxy-wasm, root_id: engine");
+      default -> throw new IllegalArgumentException(
+          "kind: noop, read, write, lua, wasm, proxy-wasm or proxy-wasm-as, not " + kind);
     };
     StringBuilder yaml = new StringBuilder()
         .append("listeners:\n")

@@ -7,7 +7,8 @@
  *   <li>{@link io.metaproxy.bench.jmh.RouteMatchBenchmark}: the host's route table over 100 routes (first, middle,
  *       no match; exact, prefix and regex matchers);
  *   <li>{@link io.metaproxy.bench.jmh.FilterChainBenchmark}: the host's exchange running N filters (no-op, one-key
- *       read, one-key write, Lua) on both paths, ended by a local reply;
+ *       read, one-key write, Lua, WASM with metaproxy's ABI, proxy-wasm from C and from the AssemblyScript SDK) on
+ *       both paths, ended by a local reply;
  *   <li>{@link io.metaproxy.bench.jmh.ProxyRoundTripBenchmark}: one request through a whole in-process proxy and an
  *       echo backend over loopback, with 0 or 3 filters.
  * </ul>

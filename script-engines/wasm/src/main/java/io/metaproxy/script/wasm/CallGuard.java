@@ -25,11 +25,16 @@ import java.lang.invoke.VarHandle;
  * then clears it.
  *
  * <p>The state word also carries the call's sequence number, so the watchdog's compare-and-set only ever hits the
- * call whose deadline it read: a call that ended, followed by a new one, between the watchdog's read and its
- * compare-and-set, is not mistaken for the old one.
+ * call it timed: a call that ended, followed by a new one, between the watchdog's read and its compare-and-set, is not
+ * mistaken for the old one.
+ *
+ * <p><b>Timing.</b> The calling thread never reads the clock (a clock read costs as much as the rest of a call's
+ * set-up): the watchdog times each call from the tick at which it first sees the call's sequence number running, and
+ * stops it at the first tick at least its budget after that. A call is therefore never stopped before its budget, and
+ * at most two ticks after it (the watchdog ticks at an eighth of the smallest budget, see {@link Watchdog}).
  *
  * <p>Nested calls (a host function that makes the host call the same filter again) run under the outermost call's
- * deadline. Not thread-safe apart from the watchdog's side: one filter, one event loop.
+ * budget, timed from its start. Not thread-safe apart from the watchdog's side: one filter, one event loop.
  */
 final class CallGuard {
   static final int IDLE = 0;
@@ -58,10 +63,15 @@ final class CallGuard {
 
   /** Written by the calling thread before it publishes GUEST, read by the watchdog after it reads the state. */
   private Thread runner;
+  /** The running call's budget; published like {@link #runner}. */
+  private long budget;
 
-  private long deadline;
   private long sequence;
   private int depth;
+
+  // the watchdog's own: which call it saw running at its last tick, and since when
+  private long watchedCall = -1;
+  private long watchedSince;
 
   private long word(int stateOfCall) {
     return sequence << STATE_BITS | stateOfCall;
@@ -71,7 +81,7 @@ final class CallGuard {
     return (int) (word & STATE_MASK);
   }
 
-  /** Starts a call that may run for {@code budgetNanos}; a nested call keeps the outer call's deadline. */
+  /** Starts a call that may run for {@code budgetNanos}; a nested call keeps the outer call's budget and start. */
   void enter(long budgetNanos) {
     if (depth++ > 0) {
       if (!STATE.compareAndSet(this, word(HOST), word(GUEST))) {
@@ -82,8 +92,10 @@ final class CallGuard {
     }
     sequence++;
     runner = Thread.currentThread();
-    deadline = System.nanoTime() + budgetNanos;
-    STATE.setVolatile(this, word(GUEST));
+    budget = budgetNanos;
+    // release: the watchdog that reads GUEST (an acquire) sees this call's runner and budget; nothing on this thread
+    // depends on the store being visible at once (the watchdog merely starts timing the call a little later)
+    STATE.setRelease(this, word(GUEST));
   }
 
   /**
@@ -96,21 +108,27 @@ final class CallGuard {
       // back in the outer call's host function
       return !STATE.compareAndSet(this, word(GUEST), word(HOST));
     }
-    int seen;
     while (true) {
-      seen = stateOf((long) STATE.getVolatile(this));
-      if (seen != EXPIRED) {
-        break;
+      long word = (long) STATE.getVolatile(this);
+      int seen = stateOf(word);
+      if (seen == GUEST || seen == HOST) {
+        // a compare-and-set, not a store: the watchdog may expire the call between the read above and here, and its
+        // interrupt must then be waited for and cleared, not leak into the caller's thread
+        if (STATE.compareAndSet(this, word, word(IDLE))) {
+          return false;
+        }
+      } else if (seen == EXPIRED) {
+        // the watchdog is between deciding and interrupting; wait for the interrupt so it can be cleared
+        Thread.onSpinWait();
+      } else {
+        // INTERRUPTED or EXPIRED_IN_HOST: the watchdog is done with this call
+        if (seen == INTERRUPTED) {
+          Thread.interrupted(); // clear the flag the watchdog set for this call
+        }
+        STATE.setRelease(this, word(IDLE));
+        return true;
       }
-      // the watchdog is between deciding and interrupting; wait for the interrupt so it can be cleared
-      Thread.onSpinWait();
     }
-    if (seen == INTERRUPTED) {
-      Thread.interrupted(); // clear the flag the watchdog set for this call
-    }
-    runner = null;
-    STATE.setVolatile(this, word(IDLE));
-    return seen != GUEST && seen != HOST;
   }
 
   /** Called as a host function starts: from here on the watchdog does not interrupt. */
@@ -129,15 +147,26 @@ final class CallGuard {
     }
   }
 
-  /** The watchdog's check, at time {@code now}; interrupts the runner when its call is past the deadline. */
+  /**
+   * The watchdog's check, at time {@code now}: starts timing a call it sees for the first time, and interrupts the
+   * runner of a call that has been running for its budget since then. Only ever called by the watchdog's thread.
+   */
   void check(long now) {
     long seen = (long) STATE.getVolatile(this);
     int current = stateOf(seen);
-    // the deadline read here is the one of call `seen` or of a later call; a later call fails the CAS below
-    if ((current != GUEST && current != HOST) || now - deadline < 0) {
+    if (current != GUEST && current != HOST) {
       return;
     }
     long call = seen & ~STATE_MASK;
+    if (call != watchedCall) {
+      watchedCall = call;
+      watchedSince = now;
+      return;
+    }
+    // the budget read here is the one of call `seen` or of a later call; a later call fails the CAS below
+    if (now - watchedSince < budget) {
+      return;
+    }
     if (current == HOST) {
       STATE.compareAndSet(this, seen, call | EXPIRED_IN_HOST);
       return;

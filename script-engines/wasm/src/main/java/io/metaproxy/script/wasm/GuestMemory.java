@@ -24,11 +24,16 @@ final class GuestMemory {
    *     length (the ABI's "no value") or a range outside memory
    */
   static String string(Memory memory, long ptr, long len, String operation, int position) {
+    checkString(memory, ptr, len, operation, position);
+    return len == 0 ? "" : memory.readString((int) ptr, (int) len, StandardCharsets.UTF_8);
+  }
+
+  /** Checks a string argument as {@link #string} does, without reading it. */
+  static void checkString(Memory memory, long ptr, long len, String operation, int position) {
     if ((int) len < 0) {
       throw ScriptContext.badArgument(operation, position, "string", "no value (length " + (int) len + ")");
     }
     checkRange(memory, ptr, len, operation, position);
-    return len == 0 ? "" : memory.readString((int) ptr, (int) len, StandardCharsets.UTF_8);
   }
 
   /** The bytes at {@code ptr}/{@code len}, checked like {@link #string}. */

@@ -6,7 +6,6 @@ import static com.dylibso.chicory.wasm.types.ValType.I64;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
@@ -106,8 +105,8 @@ final class MetaproxyAbiFilter extends WasmFilter {
   @Override
   protected void invoke(Phase phase, Instance current) {
     replied = false;
-    long[] result = handlers[phase.ordinal()].apply();
-    int status = returnsStatus[phase.ordinal()] ? (int) result[0] : CONTINUE;
+    long[] returned = handlers[phase.ordinal()].apply();
+    int status = returnsStatus[phase.ordinal()] ? (int) returned[0] : CONTINUE;
     if (status == STOP && !replied) {
       throw new ScriptFailure(
           ScriptFailure.format(settings().scriptName(), 0, "returned 1 (stop) without calling reply"));
@@ -137,8 +136,8 @@ final class MetaproxyAbiFilter extends WasmFilter {
     // read
     handles.put("get", (in, a) -> out(in, "get", 2, ctx.get(str(in, a[0], a[1], "get", 1)), a[2], a[3]));
     handles.put("keys", (in, a) -> out(in, "keys", 1, keys(ctx.keys()), a[0], a[1]));
-    handles.put("message_type", (in, a) -> i32(messageType(ctx)));
-    handles.put("request_id", (in, a) -> new long[] {ctx.requestId()});
+    handles.put("message_type", (in, a) -> result(messageType(ctx)));
+    handles.put("request_id", (in, a) -> result(ctx.requestId()));
     handles.put("operation", (in, a) -> out(in, "operation", 1, ctx.operation(), a[0], a[1]));
     handles.put("peer_address", (in, a) -> out(in, "peer_address", 1, ctx.peerAddress(), a[0], a[1]));
     handles.put("listener", (in, a) -> out(in, "listener", 1, ctx.listener(), a[0], a[1]));
@@ -162,7 +161,7 @@ final class MetaproxyAbiFilter extends WasmFilter {
         (in, a) -> {
           ctx.reply(str(in, a[0], a[1], "reply", 1), str(in, a[2], a[3], "reply", 2));
           replied = true;
-          return i32(STOP);
+          return result(STOP);
         });
     handles.put(
         "route_to",
@@ -198,7 +197,7 @@ final class MetaproxyAbiFilter extends WasmFilter {
           ctx.count(str(in, a[0], a[1], "count", 1), a[2]);
           return null;
         });
-    handles.put("now", (in, a) -> new long[] {ctx.now()});
+    handles.put("now", (in, a) -> result(ctx.now()));
     handles.put(
         "fail",
         (in, a) -> {
@@ -212,21 +211,20 @@ final class MetaproxyAbiFilter extends WasmFilter {
     return functions;
   }
 
-  private static String str(Instance in, long ptr, long len, String operation, int position) {
-    return GuestMemory.string(in.memory(), ptr, len, operation, position);
+  private String str(Instance in, long ptr, long len, String operation, int position) {
+    return strings.read(in.memory(), ptr, len, operation, position);
   }
 
   /** Writes {@code value} to the guest's buffer if it fits; returns its length, or -1 for no value. */
-  private static long[] out(Instance in, String operation, int position, String value, long buf, long cap) {
+  private long[] out(Instance in, String operation, int position, String value, long buf, long cap) {
     if (value == null) {
-      return i32(-1);
+      return result(-1);
     }
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= GuestMemory.unsigned(cap)) {
-      Memory memory = in.memory();
-      GuestMemory.write(memory, buf, bytes, operation, position);
+      GuestMemory.write(in.memory(), buf, bytes, operation, position);
     }
-    return i32(bytes.length);
+    return result(bytes.length);
   }
 
   /** Keys as the ABI returns them: each followed by a NUL byte. */
@@ -241,10 +239,6 @@ final class MetaproxyAbiFilter extends WasmFilter {
   private static int messageType(ScriptContext ctx) {
     Integer code = MESSAGE_TYPE_CODES.get(ctx.messageType());
     return code == null ? -1 : code;
-  }
-
-  private static long[] i32(int value) {
-    return new long[] {value};
   }
 
   private static Map<String, FunctionType> signatures() {

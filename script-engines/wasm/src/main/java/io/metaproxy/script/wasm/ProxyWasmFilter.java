@@ -23,9 +23,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,8 +81,11 @@ final class ProxyWasmFilter extends WasmFilter {
   /** proxy-wasm log levels trace..critical as metaproxy's. */
   static final List<String> LOG_LEVELS = List.of("debug", "debug", "info", "warn", "error", "error");
 
-  /** proxy_get_log_level's answer: info, so SDKs that check skip building trace and debug messages. */
-  private static final int REPORTED_LOG_LEVEL = 2;
+  /** proxy-wasm's names of its log levels, by number: the values of the {@code log_level:} setting. */
+  static final List<String> LOG_LEVEL_NAMES = List.of("trace", "debug", "info", "warn", "error", "critical");
+
+  /** The {@code log_level:} default: info, so SDKs that check skip building trace and debug messages. */
+  static final int DEFAULT_LOG_LEVEL = 2;
 
   /** Contexts of requests still waiting for their response; past this the oldest are finished early. */
   private static final int MAX_LIVE_CONTEXTS = 4096;
@@ -98,6 +99,12 @@ final class ProxyWasmFilter extends WasmFilter {
   private final byte[] pluginConfig;
   private final String rootId;
   private final String stateKey;
+  /**
+   * The module's log level ({@code log_level:}): what proxy_get_log_level reports, and the lowest level proxy_log
+   * passes on. Messages below it are dropped before their text is even read, as a proxy-wasm host does with a level
+   * that is not enabled; SDKs that never ask (AssemblyScript's logs several debug lines per request) cost less so.
+   */
+  private final int logLevel;
   private final Map<String, HostFunction> hostFunctions;
   private final Set<String> warnedUnimplemented = new HashSet<>();
 
@@ -109,8 +116,11 @@ final class ProxyWasmFilter extends WasmFilter {
   private ExportFunction onDone;
   private ExportFunction onLog;
   private ExportFunction onDelete;
-  private int nextContextId;
-  private final LinkedHashSet<Integer> liveContexts = new LinkedHashSet<>();
+  private final LiveContexts liveContexts = new LiveContexts();
+
+  // outlives instances: a context id is never reused by a later instance (until it wraps at 2^31), so a request's id
+  // alone tells whether its context belongs to the current instance (it does if it is live)
+  private int nextContextId = ROOT_CONTEXT_ID + 1;
 
   // metrics outlive instances: a fresh instance defines them again and gets the same ids
   private final List<String> metricNames = new ArrayList<>();
@@ -122,9 +132,15 @@ final class ProxyWasmFilter extends WasmFilter {
   private boolean replied;
 
   ProxyWasmFilter(
-      ScriptSettings settings, WasmProgram program, String filterName, String pluginConfig, String rootId) {
+      ScriptSettings settings,
+      WasmProgram program,
+      String filterName,
+      String pluginConfig,
+      String rootId,
+      int logLevel) {
     super(settings, program);
     this.filterName = filterName;
+    this.logLevel = logLevel;
     this.pluginConfig = pluginConfig == null ? new byte[0] : pluginConfig.getBytes(StandardCharsets.UTF_8);
     this.rootId = rootId == null ? "" : rootId;
     this.stateKey = "wasm.proxy_wasm_context#" + FILTER_IDS.incrementAndGet();
@@ -155,7 +171,6 @@ final class ProxyWasmFilter extends WasmFilter {
     onDone = export(created, "proxy_on_done");
     onLog = export(created, "proxy_on_log");
     onDelete = export(created, "proxy_on_delete");
-    nextContextId = ROOT_CONTEXT_ID + 1;
     liveContexts.clear();
 
     ExportFunction initialize = export(created, "_initialize");
@@ -207,7 +222,7 @@ final class ProxyWasmFilter extends WasmFilter {
       checkAction("proxy_on_request_headers", action);
       return;
     }
-    ctx.setState(stateKey, generation() + ":" + id);
+    ctx.setState(stateKey, Integer.toString(id));
   }
 
   private void onResponse() {
@@ -227,9 +242,7 @@ final class ProxyWasmFilter extends WasmFilter {
     onContextCreate.apply(id, ROOT_CONTEXT_ID);
     liveContexts.add(id);
     if (liveContexts.size() > MAX_LIVE_CONTEXTS) {
-      Iterator<Integer> oldest = liveContexts.iterator();
-      int evicted = oldest.next();
-      finish(evicted);
+      finish(liveContexts.oldest());
     }
     return id;
   }
@@ -250,16 +263,13 @@ final class ProxyWasmFilter extends WasmFilter {
     }
   }
 
+  /** The live context whose id is {@code tag} (what onRequest stored in the request's state), or -1. */
   private int contextOf(String tag) {
     if (tag == null) {
       return -1;
     }
-    int colon = tag.indexOf(':');
     try {
-      if (colon < 0 || Integer.parseInt(tag, 0, colon, 10) != generation()) {
-        return -1;
-      }
-      int id = Integer.parseInt(tag, colon + 1, tag.length(), 10);
+      int id = Integer.parseInt(tag);
       return liveContexts.contains(id) ? id : -1;
     } catch (NumberFormatException e) {
       return -1;
@@ -320,14 +330,19 @@ final class ProxyWasmFilter extends WasmFilter {
         "proxy_log",
         (in, a) -> {
           int level = (int) a[0];
-          String message = GuestMemory.string(in.memory(), a[1], a[2], "proxy_log", 2);
+          if (level >= 0 && level < logLevel) {
+            // not enabled: the argument is still checked (cheap, and a bad one fails alike at every level)
+            GuestMemory.checkString(in.memory(), a[1], a[2], "proxy_log", 2);
+            return status(OK);
+          }
+          String message = strings.read(in.memory(), a[1], a[2], "proxy_log", 2);
           guestLog(level >= 0 && level < LOG_LEVELS.size() ? LOG_LEVELS.get(level) : "info", message);
           return status(OK);
         });
     h.put(
         "proxy_get_log_level",
         (in, a) -> {
-          GuestMemory.writeU32(in.memory(), a[0], REPORTED_LOG_LEVEL, "proxy_get_log_level", 1);
+          GuestMemory.writeU32(in.memory(), a[0], logLevel, "proxy_get_log_level", 1);
           return status(OK);
         });
     h.put(
@@ -342,7 +357,7 @@ final class ProxyWasmFilter extends WasmFilter {
         (in, a) -> {
           byte[] path = GuestMemory.bytes(in.memory(), a[0], a[1], "proxy_get_property", 1);
           String value = property(path);
-          return value == null ? status(NOT_FOUND) : returnBytes(in, value.getBytes(StandardCharsets.UTF_8), a[2], a[3]);
+          return value == null ? status(NOT_FOUND) : returnString(in, value, a[2], a[3]);
         });
     h.put(
         "proxy_get_buffer_bytes",
@@ -403,9 +418,9 @@ final class ProxyWasmFilter extends WasmFilter {
         "proxy_get_header_map_value",
         (in, a) -> {
           ScriptContext ctx = headerMap((int) a[0]);
-          String key = GuestMemory.string(in.memory(), a[1], a[2], "proxy_get_header_map_value", 2);
+          String key = strings.read(in.memory(), a[1], a[2], "proxy_get_header_map_value", 2);
           String value = ctx == null ? null : ctx.get(key);
-          return value == null ? status(NOT_FOUND) : returnBytes(in, value.getBytes(StandardCharsets.UTF_8), a[3], a[4]);
+          return value == null ? status(NOT_FOUND) : returnString(in, value, a[3], a[4]);
         });
     h.put(
         "proxy_add_header_map_value",
@@ -414,8 +429,8 @@ final class ProxyWasmFilter extends WasmFilter {
           if (ctx == null) {
             return status(BAD_ARGUMENT);
           }
-          String key = GuestMemory.string(in.memory(), a[1], a[2], "proxy_add_header_map_value", 2);
-          String value = GuestMemory.string(in.memory(), a[3], a[4], "proxy_add_header_map_value", 3);
+          String key = strings.read(in.memory(), a[1], a[2], "proxy_add_header_map_value", 2);
+          String value = strings.read(in.memory(), a[3], a[4], "proxy_add_header_map_value", 3);
           String existing = ctx.get(key);
           ctx.set(key, existing == null ? value : existing + "," + value);
           return status(OK);
@@ -428,8 +443,8 @@ final class ProxyWasmFilter extends WasmFilter {
             return status(BAD_ARGUMENT);
           }
           ctx.set(
-              GuestMemory.string(in.memory(), a[1], a[2], "proxy_replace_header_map_value", 2),
-              GuestMemory.string(in.memory(), a[3], a[4], "proxy_replace_header_map_value", 3));
+              strings.read(in.memory(), a[1], a[2], "proxy_replace_header_map_value", 2),
+              strings.read(in.memory(), a[3], a[4], "proxy_replace_header_map_value", 3));
           return status(OK);
         });
     h.put(
@@ -439,7 +454,7 @@ final class ProxyWasmFilter extends WasmFilter {
           if (ctx == null) {
             return status(BAD_ARGUMENT);
           }
-          ctx.remove(GuestMemory.string(in.memory(), a[1], a[2], "proxy_remove_header_map_value", 2));
+          ctx.remove(strings.read(in.memory(), a[1], a[2], "proxy_remove_header_map_value", 2));
           return status(OK);
         });
     h.put(
@@ -449,8 +464,8 @@ final class ProxyWasmFilter extends WasmFilter {
             return status(BAD_ARGUMENT);
           }
           int code = (int) a[0];
-          String details = GuestMemory.string(in.memory(), a[1], a[2], "proxy_send_local_response", 2);
-          String body = GuestMemory.string(in.memory(), a[3], a[4], "proxy_send_local_response", 3);
+          String details = strings.read(in.memory(), a[1], a[2], "proxy_send_local_response", 2);
+          String body = strings.read(in.memory(), a[3], a[4], "proxy_send_local_response", 3);
           String message = !body.isEmpty() ? body : !details.isEmpty() ? details : "local response " + code;
           scriptContext().reply(errorType(code).scriptName(), message);
           replied = true;
@@ -459,7 +474,7 @@ final class ProxyWasmFilter extends WasmFilter {
     h.put(
         "proxy_define_metric",
         (in, a) -> {
-          String name = GuestMemory.string(in.memory(), a[1], a[2], "proxy_define_metric", 2);
+          String name = strings.read(in.memory(), a[1], a[2], "proxy_define_metric", 2);
           Integer id = metricIds.get(name);
           if (id == null) {
             metricNames.add(name);
@@ -572,6 +587,11 @@ final class ProxyWasmFilter extends WasmFilter {
     };
   }
 
+  /** Hands {@code value} to the guest as UTF-8, as {@link #returnBytes} does. */
+  private long[] returnString(Instance in, String value, long dataPtrPtr, long sizePtr) {
+    return returnBytes(in, value.getBytes(StandardCharsets.UTF_8), dataPtrPtr, sizePtr);
+  }
+
   /**
    * Hands {@code data} to the guest as the ABI does: allocated with the guest's allocator, pointer and size written to
    * the two result pointers. Empty data is (0, 0) without an allocation.
@@ -579,26 +599,35 @@ final class ProxyWasmFilter extends WasmFilter {
   private long[] returnBytes(Instance in, byte[] data, long dataPtrPtr, long sizePtr) {
     long pointer = 0;
     if (data.length > 0) {
-      if (allocator == null) {
-        throw new ScriptFailure(
-            ScriptFailure.format(
-                settings().scriptName(), 0, "exports neither proxy_on_memory_allocate nor malloc; the host cannot return data"));
-      }
-      guard.exitHost(); // the allocator is guest code: it runs under the budget like any
-      try {
-        pointer = allocator.apply(data.length)[0];
-      } finally {
-        guard.enterHost();
-      }
+      pointer = allocate(data.length);
       if (pointer == 0) {
         return status(INTERNAL_FAILURE);
       }
       GuestMemory.write(in.memory(), pointer, data, "allocated buffer", 0);
     }
+    return returnPointer(in, pointer, data.length, dataPtrPtr, sizePtr);
+  }
+
+  private long[] returnPointer(Instance in, long pointer, int length, long dataPtrPtr, long sizePtr) {
     Memory memory = in.memory();
     GuestMemory.writeU32(memory, dataPtrPtr, pointer, "result pointer", 0);
-    GuestMemory.writeU32(memory, sizePtr, data.length, "result size", 0);
+    GuestMemory.writeU32(memory, sizePtr, length, "result size", 0);
     return status(OK);
+  }
+
+  /** {@code length} bytes from the guest's allocator; 0 when it has none to give. */
+  private long allocate(int length) {
+    if (allocator == null) {
+      throw new ScriptFailure(
+          ScriptFailure.format(
+              settings().scriptName(), 0, "exports neither proxy_on_memory_allocate nor malloc; the host cannot return data"));
+    }
+    guard.exitHost(); // the allocator is guest code: it runs under the budget like any
+    try {
+      return allocator.apply(length)[0];
+    } finally {
+      guard.enterHost();
+    }
   }
 
   private static byte[] pairsOf(ScriptContext ctx) {
@@ -669,8 +698,8 @@ final class ProxyWasmFilter extends WasmFilter {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static long[] status(int status) {
-    return new long[] {status};
+  private long[] status(int status) {
+    return result(status);
   }
 
   private static Map<String, FunctionType> signatures() {

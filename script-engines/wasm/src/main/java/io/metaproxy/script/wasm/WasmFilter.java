@@ -1,5 +1,6 @@
 package io.metaproxy.script.wasm;
 
+import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -57,6 +58,8 @@ abstract class WasmFilter extends ScriptFilter {
 
   protected final WasmProgram program;
   protected final CallGuard guard = new CallGuard();
+  /** The strings this filter's host functions read from the guest, cached. */
+  protected final GuestStrings strings = new GuestStrings();
   private final Watchdog.Registration registration;
   private final long budgetNanos;
   private final long loadBudgetNanos;
@@ -65,7 +68,8 @@ abstract class WasmFilter extends ScriptFilter {
 
   private ImportValues linkedImports;
   private Instance instance;
-  private int generation;
+  /** What a host function returns: one value, in an array reused call after call (see {@link #result}). */
+  private final long[] result = new long[1];
   private int callDepth;
   /** The last error the guest logged in this call, quoted when the call then fails (AssemblyScript's abort does so). */
   private String lastGuestError;
@@ -155,11 +159,6 @@ abstract class WasmFilter extends ScriptFilter {
     return current;
   }
 
-  /** Counts instantiations: state the filter keeps per instance (proxy-wasm context ids) is tagged with it. */
-  protected final int generation() {
-    return generation;
-  }
-
   /** Whether a guest call is running on this filter (host functions may then use the script context). */
   protected final boolean inCall() {
     return callDepth > 0;
@@ -175,15 +174,18 @@ abstract class WasmFilter extends ScriptFilter {
     guard.enter(loadBudgetNanos);
     boolean exited = false;
     try {
+      // ByteArrayMemory rather than Chicory's default ByteBufferMemory: its loads and stores (the guest's, and the
+      // host functions') are plain array accesses, without a ByteBuffer's position and scoped-access checks, and they
+      // leave the JDK's ByteBuffer code to the host's (Netty's direct) buffers, whose JIT profile they would blur.
       Instance.Builder builder =
           Instance.builder(program.module())
               .withImportValues(linkedImports)
-              .withMachineFactory(program.machineFactory());
+              .withMachineFactory(program.machineFactory())
+              .withMemoryFactory(ByteArrayMemory::new);
       if (memoryLimits != null) {
         builder.withMemoryLimits(memoryLimits);
       }
       Instance created = builder.build();
-      generation++;
       initialize(created);
       return created;
     } catch (RuntimeException | StackOverflowError e) {
@@ -256,6 +258,18 @@ abstract class WasmFilter extends ScriptFilter {
   }
 
   // ---- host functions -----------------------------------------------------------------------------------------------
+
+  /**
+   * The result of a host function that returns one value. The array is reused: Chicory's compiled code (and its
+   * interpreter) takes the value out as soon as the host function returns, before any other host function can run.
+   * A host function that runs guest code (the proxy-wasm allocator) sets its result after that code, so a nested host
+   * call cannot overwrite it.
+   */
+  protected final long[] result(long value) {
+    long[] out = result;
+    out[0] = value;
+    return out;
+  }
 
   /**
    * A host function whose {@code handle} runs in the guard's host state: never interrupted, and failing the call when

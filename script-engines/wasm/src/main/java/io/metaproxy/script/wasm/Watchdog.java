@@ -11,10 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Filters register their {@link CallGuard} when built and unregister it when closed. While any is registered the
  * watchdog wakes every {@link #tickNanos} and checks each guard (a volatile read each; an interrupt for one past its
- * deadline); with none registered it sleeps until one is. Waking on a fixed tick keeps the message path free of any
- * signalling: starting a call is a plain volatile write, never a wake-up of another thread. The price is that a call
- * is stopped up to one tick after its deadline; the tick is a quarter of the smallest registered budget, between
- * {@value #MIN_TICK_MICROS}us and {@value #MAX_TICK_MILLIS}ms.
+ * budget); with none registered it sleeps until one is. Waking on a fixed tick keeps the message path free of any
+ * signalling: starting a call is a plain volatile write, never a wake-up of another thread, nor even a clock read
+ * (the watchdog times calls itself, see {@link CallGuard}). The price is that a call is stopped up to two ticks after
+ * its budget; the tick is an eighth of the smallest registered budget, between {@value #MIN_TICK_MICROS}us and
+ * {@value #MAX_TICK_MILLIS}ms.
  *
  * <p>A registration also ends when its filter is garbage-collected without having been closed, so a host that drops
  * filters (a validation run, say) does not keep the watchdog ticking for them.
@@ -56,7 +57,7 @@ final class Watchdog implements Runnable {
     for (Registration registration : registrations) {
       smallest = Math.min(smallest, registration.budgetNanos);
     }
-    long tick = smallest == Long.MAX_VALUE ? TimeUnit.MILLISECONDS.toNanos(MAX_TICK_MILLIS) : smallest / 4;
+    long tick = smallest == Long.MAX_VALUE ? TimeUnit.MILLISECONDS.toNanos(MAX_TICK_MILLIS) : smallest / 8;
     tickNanos =
         Math.max(TimeUnit.MICROSECONDS.toNanos(MIN_TICK_MICROS), Math.min(tick, TimeUnit.MILLISECONDS.toNanos(MAX_TICK_MILLIS)));
   }

@@ -10,6 +10,9 @@
  *       {@link io.metaproxy.script.wasm.ProxyWasmFilter} are the two ABIs.
  *   <li>{@link io.metaproxy.script.wasm.Watchdog} and {@link io.metaproxy.script.wasm.CallGuard}: the one thread
  *       that interrupts calls past their budget, and the per-filter state that keeps the interrupt out of host code.
+ *   <li>{@link io.metaproxy.script.wasm.GuestMemory} and {@link io.metaproxy.script.wasm.GuestStrings}: checked
+ *       reads and writes of a module's memory, and the per-filter cache of the strings host functions read;
+ *       {@link io.metaproxy.script.wasm.LiveContexts}: proxy-wasm's live request contexts, without boxing.
  *   <li>{@link io.metaproxy.script.wasm.WatCompiler}: WebAssembly text, when the optional wabt is present.
  * </ul>
  *

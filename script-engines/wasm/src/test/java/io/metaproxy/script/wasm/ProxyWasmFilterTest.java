@@ -261,6 +261,72 @@ class ProxyWasmFilterTest {
         .hasMessage("<inline>: rejected its configuration (proxy_on_configure returned false)");
   }
 
+  private static final String LOGGING_MODULE =
+      """
+      (module
+        (import "env" "proxy_log" (func $log (param i32 i32 i32) (result i32)))
+        (import "env" "proxy_get_log_level" (func $level (param i32) (result i32)))
+        (import "env" "proxy_replace_header_map_value" (func $replace (param i32 i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 100) "tdiw")
+        (data (i32.const 110) "x-level")
+        (data (i32.const 120) "012345")
+        (func (export "proxy_on_context_create") (param i32 i32))
+        (func (export "proxy_on_request_headers") (param $id i32) (param $n i32) (param $eos i32) (result i32)
+          ;; x-level: the digit of the level the host reports
+          (drop (call $level (i32.const 0)))
+          (drop (call $replace (i32.const 0) (i32.const 110) (i32.const 7)
+            (i32.add (i32.const 120) (i32.load (i32.const 0))) (i32.const 1)))
+          ;; one line at each of trace, debug, info, warn: "t", "d", "i", "w"
+          (drop (call $log (i32.const 0) (i32.const 100) (i32.const 1)))
+          (drop (call $log (i32.const 1) (i32.const 101) (i32.const 1)))
+          (drop (call $log (i32.const 2) (i32.const 102) (i32.const 1)))
+          (drop (call $log (i32.const 3) (i32.const 103) (i32.const 1)))
+          (i32.const 0)))
+      """;
+
+  private List<String> loggedAt(String logLevel, String expectedReportedLevel) {
+    Map<String, Object> settings = new HashMap<>(Map.of("source", LOGGING_MODULE, "budget", "5s"));
+    if (logLevel != null) {
+      settings.put("log_level", logLevel);
+    }
+    RecordingFilterContext request = RecordingFilterContext.request();
+    assertThat(create(Path.of("."), settings).onRequest(request)).isEqualTo(FilterStatus.CONTINUE);
+    assertThat(request.mutation().get("x-level")).as("proxy_get_log_level").isEqualTo(expectedReportedLevel);
+    return request.logs().stream().map(line -> line.level() + ":" + line.message()).toList();
+  }
+
+  @Test
+  void logLevelIsWhatTheModuleIsToldAndTheLowestLevelProxyLogPassesOn() {
+    assertThat(loggedAt(null, "2")).as("default: info").containsExactly("info:i", "warn:w");
+    assertThat(loggedAt("debug", "1")).containsExactly("debug:d", "info:i", "warn:w");
+    assertThat(loggedAt("trace", "0")).containsExactly("debug:t", "debug:d", "info:i", "warn:w");
+    assertThat(loggedAt(" Warn ", "3")).containsExactly("warn:w");
+    assertThatThrownBy(() -> loggedAt("loud", "-"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("log_level: expected one of trace, debug, info, warn, error, critical, got 'loud'");
+  }
+
+  @Test
+  void aMessageBelowTheLogLevelIsNotReadButItsRangeIsStillChecked() {
+    String badPointer =
+        """
+        (module
+          (import "env" "proxy_log" (func $log (param i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func (export "proxy_on_context_create") (param i32 i32))
+          (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
+            (drop (call $log (i32.const 1) (i32.const 65530) (i32.const 100)))
+            (i32.const 0)))
+        """;
+    RecordingFilterContext request = RecordingFilterContext.request();
+    assertThat(create(Path.of("."), Map.of("source", badPointer, "budget", "5s")).onRequest(request)).isEqualTo(FilterStatus.STOP);
+    assertThat(request.replies().get(0).message())
+        .isEqualTo(
+            "<inline>: bad argument #2 to 'proxy_log' (memory range expected, got [65530, 65630) outside the 65536"
+                + " bytes of linear memory)");
+  }
+
   @Test
   void localResponseStatusesMapToErrorTypes() {
     assertThat(ProxyWasmFilter.errorType(401)).isEqualTo(ErrorType.UNAUTHORIZED);

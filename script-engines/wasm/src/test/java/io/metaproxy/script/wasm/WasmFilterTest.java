@@ -311,6 +311,9 @@ class WasmFilterTest {
     assertThatThrownBy(() -> inline(ownAbi, "config", "x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("config: only proxy-wasm modules take it");
+    assertThatThrownBy(() -> inline(ownAbi, "log_level", "debug"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("log_level: only proxy-wasm modules take it");
     assertThat(inline(ownAbi, "abi", "metaproxy", "watch", true)).isInstanceOf(MetaproxyAbiFilter.class);
   }
 }

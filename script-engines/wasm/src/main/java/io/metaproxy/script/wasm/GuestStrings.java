@@ -1,0 +1,97 @@
+package io.metaproxy.script.wasm;
+
+import com.dylibso.chicory.runtime.Memory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One filter's reads of UTF-8 strings from its module's linear memory, made cheap for what host functions do on every
+ * message: read the same few keys, which a guest passes as pointers to constants in its data segment.
+ *
+ * <p>A short string is looked up in a small cache by its (pointer, length); a hit is confirmed by comparing the cached
+ * bytes with the guest's memory, so it holds whatever the guest did to its memory meanwhile (and whichever instance
+ * the memory belongs to), and costs no allocation and no decoding. A miss decodes the bytes as {@link
+ * Memory#readString} does (malformed UTF-8 becomes U+FFFD) and caches them. Pointers and lengths are checked against
+ * the memory's size first, exactly as {@link GuestMemory#string} does.
+ *
+ * <p>Not thread-safe: one filter, one event loop.
+ */
+final class GuestStrings {
+  /** Strings longer than this are decoded every time: the cache is for keys and short values. */
+  static final int MAX_CACHED_BYTES = 64;
+
+  private static final int SLOT_BITS = 5;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final int[] pointers = new int[1 << SLOT_BITS];
+  private final byte[][] contents = new byte[1 << SLOT_BITS][];
+  private final String[] strings = new String[1 << SLOT_BITS];
+  /** For contents shorter than 8 bytes: the bytes as a little-endian long, to compare with one 8-byte load. */
+  private final long[] shortWords = new long[1 << SLOT_BITS];
+
+  /**
+   * The UTF-8 string at {@code ptr}/{@code len}, argument {@code position} of {@code operation}.
+   *
+   * @throws IllegalArgumentException as {@link GuestMemory#string}: for a negative length (the ABI's "no value") or
+   *     a range outside memory
+   */
+  String read(Memory memory, long ptr, long len, String operation, int position) {
+    GuestMemory.checkString(memory, ptr, len, operation, position);
+    int address = (int) ptr;
+    int length = (int) len;
+    if (length == 0) {
+      return "";
+    }
+    if (length > MAX_CACHED_BYTES) {
+      return memory.readString(address, length, StandardCharsets.UTF_8);
+    }
+    int slot = (address * 0x9E3779B9 + length) >>> (Integer.SIZE - SLOT_BITS);
+    byte[] cached = contents[slot];
+    if (cached != null
+        && pointers[slot] == address
+        && cached.length == length
+        && matches(memory, address, cached, shortWords[slot])) {
+      return strings[slot];
+    }
+    byte[] bytes = memory.readBytes(address, length);
+    String value = new String(bytes, StandardCharsets.UTF_8);
+    long shortWord = 0;
+    for (int i = Math.min(length, Long.BYTES) - 1; i >= 0; i--) {
+      shortWord = shortWord << Byte.SIZE | (bytes[i] & 0xFF);
+    }
+    pointers[slot] = address;
+    contents[slot] = bytes;
+    strings[slot] = value;
+    shortWords[slot] = shortWord;
+    return value;
+  }
+
+  /**
+   * Whether the guest's memory at {@code address} holds {@code expected} (the range is known to be inside), compared 8
+   * bytes at a time: the last word overlaps the one before it, and content shorter than 8 bytes is one masked load
+   * ({@code shortWord}) unless it ends less than 8 bytes before the end of memory.
+   */
+  private static boolean matches(Memory memory, int address, byte[] expected, long shortWord) {
+    int n = expected.length;
+    if (n >= Long.BYTES) {
+      for (int i = 0; i + Long.BYTES < n; i += Long.BYTES) {
+        if (memory.readLong(address + i) != (long) LONGS.get(expected, i)) {
+          return false;
+        }
+      }
+      return memory.readLong(address + n - Long.BYTES) == (long) LONGS.get(expected, n - Long.BYTES);
+    }
+    if (Integer.toUnsignedLong(address) + Long.BYTES <= (long) memory.pages() * Memory.PAGE_SIZE) {
+      long mask = -1L >>> (Long.SIZE - Byte.SIZE * n);
+      return (memory.readLong(address) & mask) == shortWord;
+    }
+    for (int i = 0; i < n; i++) {
+      if (memory.read(address + i) != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,139 @@
+package io.metaproxy.script.wasm;
+
+import java.util.Arrays;
+
+/**
+ * The ids of a proxy-wasm filter's live request contexts, in creation order: what a {@code LinkedHashSet<Integer>}
+ * does, without boxing an id or allocating a node per request. An open-addressing table of ids (removed ones leave a
+ * tombstone until the next resize), whose slots are also linked in creation order, so the oldest is found at once.
+ *
+ * <p>Ids are positive and never {@value #FREE} or {@value #REMOVED}. Not thread-safe: one filter, one event loop.
+ */
+final class LiveContexts {
+  private static final int FREE = 0;
+  private static final int REMOVED = -1;
+  private static final int NONE = -1;
+  private static final int INITIAL_CAPACITY = 64;
+
+  private int[] ids = new int[INITIAL_CAPACITY];
+  private int[] older = new int[INITIAL_CAPACITY];
+  private int[] newer = new int[INITIAL_CAPACITY];
+  private int oldest = NONE;
+  private int newest = NONE;
+  private int size;
+  /** Slots not FREE: live ids and tombstones. */
+  private int used;
+
+  int size() {
+    return size;
+  }
+
+  boolean contains(int id) {
+    return slotOf(id) >= 0;
+  }
+
+  /** The oldest live id, or -1 when there is none. */
+  int oldest() {
+    return oldest == NONE ? -1 : ids[oldest];
+  }
+
+  /** Adds {@code id}, which must not be live, as the newest. */
+  void add(int id) {
+    if ((used + 1) * 2 > ids.length) {
+      resize();
+    }
+    int mask = ids.length - 1;
+    int slot = hash(id) & mask;
+    while (ids[slot] != FREE && ids[slot] != REMOVED) {
+      slot = (slot + 1) & mask;
+    }
+    if (ids[slot] == FREE) {
+      used++;
+    }
+    ids[slot] = id;
+    older[slot] = newest;
+    newer[slot] = NONE;
+    if (newest == NONE) {
+      oldest = slot;
+    } else {
+      newer[newest] = slot;
+    }
+    newest = slot;
+    size++;
+  }
+
+  /** Removes {@code id}; returns whether it was live. */
+  boolean remove(int id) {
+    int slot = slotOf(id);
+    if (slot < 0) {
+      return false;
+    }
+    int before = older[slot];
+    int after = newer[slot];
+    if (before == NONE) {
+      oldest = after;
+    } else {
+      newer[before] = after;
+    }
+    if (after == NONE) {
+      newest = before;
+    } else {
+      older[after] = before;
+    }
+    ids[slot] = REMOVED;
+    size--;
+    return true;
+  }
+
+  void clear() {
+    Arrays.fill(ids, FREE);
+    oldest = NONE;
+    newest = NONE;
+    size = 0;
+    used = 0;
+  }
+
+  private int slotOf(int id) {
+    if (id == FREE || id == REMOVED) {
+      return -1;
+    }
+    int mask = ids.length - 1;
+    int slot = hash(id) & mask;
+    while (true) {
+      int present = ids[slot];
+      if (present == id) {
+        return slot;
+      }
+      if (present == FREE) {
+        return -1;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Rebuilds the table without tombstones, at least four times the live ids, keeping the creation order. */
+  private void resize() {
+    int capacity = INITIAL_CAPACITY;
+    while (capacity < (size + 1) * 4) {
+      capacity <<= 1;
+    }
+    int[] oldIds = ids;
+    int[] oldNewer = newer;
+    int from = oldest;
+    ids = new int[capacity];
+    older = new int[capacity];
+    newer = new int[capacity];
+    oldest = NONE;
+    newest = NONE;
+    size = 0;
+    used = 0;
+    for (int slot = from; slot != NONE; slot = oldNewer[slot]) {
+      add(oldIds[slot]);
+    }
+  }
+
+  private static int hash(int id) {
+    int h = id * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+}
