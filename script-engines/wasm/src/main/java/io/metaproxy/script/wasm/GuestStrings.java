@@ -38,15 +38,13 @@ final class GuestStrings {
    *     a range outside memory
    */
   String read(Memory memory, long ptr, long len, String operation, int position) {
+    int length = (int) len;
+    if (length <= 0 || length > MAX_CACHED_BYTES) {
+      // no value, empty, or too long to cache: read (and check) as every host function did before this cache
+      return GuestMemory.string(memory, ptr, len, operation, position);
+    }
     GuestMemory.checkString(memory, ptr, len, operation, position);
     int address = (int) ptr;
-    int length = (int) len;
-    if (length == 0) {
-      return "";
-    }
-    if (length > MAX_CACHED_BYTES) {
-      return memory.readString(address, length, StandardCharsets.UTF_8);
-    }
     int slot = (address * 0x9E3779B9 + length) >>> (Integer.SIZE - SLOT_BITS);
     byte[] cached = contents[slot];
     if (cached != null
