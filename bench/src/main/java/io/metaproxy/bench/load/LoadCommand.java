@@ -7,6 +7,7 @@ import io.metaproxy.bench.report.StepRecord;
 import io.metaproxy.bench.report.StepsCsv;
 import io.metaproxy.bench.stats.LatencySummary;
 import io.metaproxy.bench.stats.ProcCpu;
+import io.metaproxy.bench.stats.ProcSteal;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,9 @@ import picocli.CommandLine.Option;
       "Generate load against one address: warm-up, closed-loop maximum throughput, then open-loop steps at fixed "
           + "rates.",
       "Open-loop latency is measured from each request's intended send time (corrected for coordinated omission).",
-      "Warm-up (closed loop for --warmup, then open loop at the first rate for up to 3 s) is not recorded."
+      "Warm-up (closed loop for --warmup, then open loop at the first rate for up to 3 s) is not recorded.",
+      "With --sequence: closed-loop steps only, over several configurations of one running server, on the same "
+          + "connections (see --sequence)."
     })
 public final class LoadCommand implements Callable<Integer> {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._%+-]+");
@@ -132,6 +136,27 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--hlog", description = "Write each step's corrected latency histogram (HdrHistogram log) here.")
   Path hlog;
 
+  @Option(names = "--sequence", split = ",",
+      description = "Rows to compare on one running server, e.g. none,lua,js: after --warmup, for each of --rounds "
+          + "rounds (even rounds in reverse order), each row in turn runs --before-step, then --step-warmup of "
+          + "unrecorded load, then one measured closed-loop step recorded as scenario <row>-r<round>. The "
+          + "connections stay open throughout, so the server must switch rows without dropping them (a config "
+          + "reload does). Replaces --scenario's steps: no open-loop steps.")
+  List<String> sequence = new ArrayList<>();
+
+  @Option(names = "--rounds", defaultValue = "1", description = "--sequence: rounds (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--before-step",
+      description = "--sequence: shell command run (sh -c, the row as $1) before each step, e.g. one that reloads the "
+          + "server with that row's configuration; it must exit 0 within 60 s, or the run stops.")
+  String beforeStep;
+
+  @Option(names = "--step-warmup", defaultValue = "2s",
+      description = "--sequence: unrecorded load after --before-step, before each measured step "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration stepWarmup;
+
   @Option(names = "--progress", defaultValue = "line",
       description = "Progress display: line (a line a second), tty (one rewritten line) or off "
           + "(default: ${DEFAULT-VALUE}).")
@@ -141,6 +166,14 @@ public final class LoadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!NAME.matcher(scenario).matches()) {
       throw new IllegalArgumentException("scenario name may hold letters, digits and ._%+- only: " + scenario);
+    }
+    for (String row : sequence) {
+      if (!NAME.matcher(row).matches()) {
+        throw new IllegalArgumentException("--sequence row names may hold letters, digits and ._%+- only: " + row);
+      }
+    }
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
     }
     BenchProtocol wire = BenchProtocol.named(protocol);
     RequestShape shape = new RequestShape(RequestShape.DEFAULT_SERVICE, "1.0.0", "echo", payload, attachments);
@@ -168,9 +201,14 @@ public final class LoadCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-16s %-10s %9.0f ok/s  (not recorded)%s%n", scenario, "warmup",
             warm.achievedRate(), warm.failures() > 0 ? "  failures " + warm.failures() : "");
       }
+      if (!sequence.isEmpty()) {
+        runSequence(generator, progress, histogramLog);
+        return 0;
+      }
       Double measuredMax = null;
       if (closedLoop) {
-        StepResult closed = measure(generator, Step.closed("closed", duration, depth), progress, histogramLog);
+        StepResult closed = measure(scenario, generator, Step.closed("closed", duration, depth), progress,
+            histogramLog);
         measuredMax = closed.achievedRate();
       }
       List<LabelledRate> openRates = explicitRates;
@@ -200,7 +238,8 @@ public final class LoadCommand implements Callable<Integer> {
           continue;
         }
         TimeUnit.MILLISECONDS.sleep(pause.toMillis());
-        measure(generator, Step.open("open-" + rate.label(), rate.rate(), duration), progress, histogramLog);
+        measure(scenario, generator, Step.open("open-" + rate.label(), rate.rate(), duration), progress,
+            histogramLog);
       }
       if (generator.reconnects() > 0) {
         System.out.println("load: reopened " + generator.reconnects() + " lost connections between steps");
@@ -213,9 +252,48 @@ public final class LoadCommand implements Callable<Integer> {
     return 0;
   }
 
-  private StepResult measure(LoadGenerator generator, Step step, Consumer<String> progress, HistogramLogWriter log)
+  /** The rows of --sequence, round by round, on the generator's open connections. */
+  private void runSequence(LoadGenerator generator, Consumer<String> progress, HistogramLogWriter log)
       throws IOException, InterruptedException {
+    for (int round = 1; round <= rounds; round++) {
+      for (String row : roundOrder(sequence, round)) {
+        if (beforeStep != null) {
+          runHook(beforeStep, row);
+        }
+        if (!stepWarmup.isZero()) {
+          generator.run(Step.closed("step-warmup", stepWarmup, depth), progress);
+          endProgress();
+        }
+        measure(row + "-r" + round, generator, Step.closed("closed", duration, depth), progress, log);
+      }
+    }
+    if (generator.reconnects() > 0) {
+      System.out.println("load: reopened " + generator.reconnects() + " lost connections between steps");
+    }
+  }
+
+  /** The rows of round {@code round} (from 1): as given in odd rounds, reversed in even ones. */
+  static List<String> roundOrder(List<String> rows, int round) {
+    return round % 2 == 1 ? List.copyOf(rows) : List.copyOf(rows.reversed());
+  }
+
+  /** Runs {@code command} by {@code sh -c} with {@code row} as {@code $1}; its output goes to ours. */
+  static void runHook(String command, String row) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder("sh", "-c", command, "before-step", row).inheritIO().start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("--before-step for row " + row + " did not finish within 60 s: " + command);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException("--before-step for row " + row + " exited with " + process.exitValue() + ": " + command);
+    }
+  }
+
+  /** One measured step, recorded under scenario {@code stepScenario}. */
+  private StepResult measure(String stepScenario, LoadGenerator generator, Step step, Consumer<String> progress,
+      HistogramLogWriter log) throws IOException, InterruptedException {
     long selfPid = ProcessHandle.current().pid();
+    Optional<ProcSteal.Sample> stealBefore = ProcSteal.sample();
     OptionalLong sutBefore = cpu(sutPid);
     OptionalLong backendBefore = cpu(backendPid);
     OptionalLong selfBefore = ProcCpu.ticks(selfPid);
@@ -225,39 +303,43 @@ public final class LoadCommand implements Callable<Integer> {
     long endMillis = System.currentTimeMillis();
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
     if (marks != null) {
-      StepMarks.append(marks, new StepMarks.Mark(scenario, step.label(), startMillis, endMillis));
+      StepMarks.append(marks, new StepMarks.Mark(stepScenario, step.label(), startMillis, endMillis));
     }
     endProgress();
     double sutSeconds = delta(sutBefore, cpu(sutPid));
     double backendSeconds = delta(backendBefore, cpu(backendPid));
     double selfSeconds = delta(selfBefore, ProcCpu.ticks(selfPid));
+    Optional<ProcSteal.Sample> stealAfter = ProcSteal.sample();
+    double steal = stealBefore.isPresent() && stealAfter.isPresent()
+        ? stealAfter.get().stealFractionSince(stealBefore.get()) : Double.NaN;
 
     LatencySummary corrected = LatencySummary.of(result.corrected());
     LatencySummary raw = LatencySummary.of(result.raw());
     long responses = result.responses();
-    StepRecord record = new StepRecord(scenario, step.label(), step.mode().label(), step.rate(),
+    StepRecord record = new StepRecord(stepScenario, step.label(), step.mode().label(), step.rate(),
         result.windowNanos() / 1e9, connections, step.mode() == Step.Mode.CLOSED ? step.depth() : 0, payload,
         generator.requestBytes(), result.sent(), result.ok(), result.errors(), result.timeouts(),
         result.connectionErrors(), result.unexpected(), result.achievedRate(), corrected.p50(), corrected.p90(),
         corrected.p99(), corrected.p999(), corrected.max(), corrected.mean(), raw.p50(), raw.p99(), sutSeconds,
         responses > 0 ? sutSeconds * 1e6 / responses : Double.NaN, sutSeconds / wallSeconds,
-        backendSeconds / wallSeconds, selfSeconds / wallSeconds);
+        backendSeconds / wallSeconds, selfSeconds / wallSeconds, steal);
     if (out != null) {
       StepsCsv.append(out, record);
     }
     if (log != null) {
-      result.corrected().setTag(scenario + "/" + step.label());
+      result.corrected().setTag(stepScenario + "/" + step.label());
       log.outputIntervalHistogram(result.corrected());
     }
     System.out.printf(Locale.ROOT, "%-16s %-10s %s %9.0f ok/s  p50 %7.3f  p99 %7.3f  p99.9 %7.3f  max %8.3f ms"
-            + "  failures %d%s%s%n",
-        scenario, step.label(), step.mode() == Step.Mode.OPEN ? String.format(Locale.ROOT, "at %7.0f/s", step.rate())
+            + "  failures %d%s%s%s%n",
+        stepScenario, step.label(), step.mode() == Step.Mode.OPEN ? String.format(Locale.ROOT, "at %7.0f/s", step.rate())
             : "max       ", record.achievedRps(), record.p50(), record.p99(), record.p999(), record.max(),
         record.failures(),
         Double.isNaN(record.sutCpuMicrosPerRequest()) ? ""
             : String.format(Locale.ROOT, "  SUT %.1f us/req (%.2f cores)", record.sutCpuMicrosPerRequest(),
                 record.sutCores()),
-        String.format(Locale.ROOT, "  loadgen %.2f cores", record.loadgenCores()));
+        String.format(Locale.ROOT, "  loadgen %.2f cores", record.loadgenCores()),
+        Double.isNaN(steal) ? "" : String.format(Locale.ROOT, "  steal %.0f%%", steal * 100));
     return result;
   }
 

@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param sutCpuSeconds CPU seconds the process under test used during the step (window and drain)
  * @param sutCpuMicrosPerRequest {@code sutCpuSeconds} per response, in microseconds
  * @param sutCores {@code sutCpuSeconds} over the step's wall time: how many cores it kept busy
+ * @param stealFraction the fraction of the whole machine's CPU time a hypervisor stole during the step (NaN where
+ *     unknown, and in files written before the column existed)
  */
 public record StepRecord(
     String scenario,
@@ -47,13 +49,17 @@ public record StepRecord(
     double sutCpuMicrosPerRequest,
     double sutCores,
     double backendCores,
-    double loadgenCores) {
+    double loadgenCores,
+    double stealFraction) {
 
   public static final List<String> HEADER = List.of(
       "scenario", "step", "mode", "offered_rps", "window_s", "connections", "depth", "payload_bytes",
       "request_bytes", "sent", "ok", "errors", "timeouts", "conn_errors", "unexpected", "achieved_rps", "p50_ms",
       "p90_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms", "raw_p50_ms", "raw_p99_ms", "sut_cpu_s",
-      "sut_cpu_us_per_req", "sut_cores", "backend_cores", "loadgen_cores");
+      "sut_cpu_us_per_req", "sut_cores", "backend_cores", "loadgen_cores", "steal");
+
+  /** The columns of files written before {@code steal} was added: still readable, with NaN steal. */
+  private static final int LEGACY_COLUMNS = HEADER.size() - 1;
 
   /** Every failure: error responses, timeouts and lost connections. */
   public long failures() {
@@ -91,12 +97,13 @@ public record StepRecord(
     cells.add(number(sutCores, 3));
     cells.add(number(backendCores, 3));
     cells.add(number(loadgenCores, 3));
+    cells.add(number(stealFraction, 3));
     return cells;
   }
 
   /** Parses the cells of one row written by {@link #cells()}. */
   public static StepRecord parse(List<String> cells) {
-    if (cells.size() != HEADER.size()) {
+    if (cells.size() != HEADER.size() && cells.size() != LEGACY_COLUMNS) {
       throw new IllegalArgumentException("expected " + HEADER.size() + " cells, got " + cells.size() + ": " + cells);
     }
     int i = 0;
@@ -108,7 +115,8 @@ public record StepRecord(
         Long.parseLong(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)),
         real(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)),
         real(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)),
-        real(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)));
+        real(cells.get(i++)), real(cells.get(i++)), real(cells.get(i++)),
+        i < cells.size() ? real(cells.get(i)) : Double.NaN);
   }
 
   /** {@code value} with {@code decimals} decimals, or an empty string for NaN. */

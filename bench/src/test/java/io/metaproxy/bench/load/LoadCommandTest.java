@@ -66,6 +66,41 @@ class LoadCommandTest {
   }
 
   @Test
+  void aSequenceRunsTheHookBeforeEveryStepAndAlternatesTheOrderByRound() throws Exception {
+    Path steps = dir.resolve("steps.csv");
+    Path hookLog = dir.resolve("hook.log");
+    try (EchoServer echo = EchoServer.start(DubboProtocol.INSTANCE, "127.0.0.1", 0, 1, 64)) {
+      int exit = BenchMain.commandLine().execute("load", "--port", Integer.toString(echo.port()),
+          "--connections", "2", "--threads", "1", "--payload", "64", "--warmup", "0", "--duration", "150ms",
+          "--sequence", "none,lua,js", "--rounds", "2", "--step-warmup", "50ms",
+          "--before-step", "echo \"$1\" >> '" + hookLog + "'", "--out", steps.toString(), "--progress", "off");
+      assertThat(exit).isZero();
+    }
+    assertThat(Files.readAllLines(hookLog)).containsExactly("none", "lua", "js", "js", "lua", "none");
+    List<StepRecord> records = StepsCsv.read(steps);
+    assertThat(records).extracting(StepRecord::scenario)
+        .containsExactly("none-r1", "lua-r1", "js-r1", "js-r2", "lua-r2", "none-r2");
+    assertThat(records).allSatisfy(r -> {
+      assertThat(r.closed()).isTrue();
+      assertThat(r.ok()).isPositive();
+      assertThat(r.failures()).isZero();
+    });
+  }
+
+  @Test
+  void aFailingHookStopsTheSequenceBeforeItsStep() throws Exception {
+    Path steps = dir.resolve("steps.csv");
+    try (EchoServer echo = EchoServer.start(DubboProtocol.INSTANCE, "127.0.0.1", 0, 1, 64)) {
+      int exit = BenchMain.commandLine().execute("load", "--port", Integer.toString(echo.port()),
+          "--connections", "1", "--threads", "1", "--payload", "64", "--warmup", "0", "--duration", "100ms",
+          "--sequence", "none,broken", "--step-warmup", "0", "--before-step", "test \"$1\" != broken",
+          "--out", steps.toString(), "--progress", "off");
+      assertThat(exit).isNotZero();
+    }
+    assertThat(StepsCsv.read(steps)).extracting(StepRecord::scenario).containsExactly("none-r1");
+  }
+
+  @Test
   void ratesParseWithAndWithoutLabels() {
     assertThat(LoadCommand.parseRates(List.of("25%=1000", " 2000 ", "")))
         .containsExactly(new LoadCommand.LabelledRate("25%", 1000), new LoadCommand.LabelledRate("2000", 2000));

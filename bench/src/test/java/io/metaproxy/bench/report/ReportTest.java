@@ -57,6 +57,15 @@ class ReportTest {
   }
 
   @Test
+  void aRowWrittenBeforeTheStealColumnStillParsesWithUnknownSteal() {
+    List<String> cells = session().get(0).cells();
+    StepRecord legacy = StepRecord.parse(cells.subList(0, cells.size() - 1));
+    assertThat(legacy.achievedRps()).isEqualTo(session().get(0).achievedRps());
+    assertThat(legacy.stealFraction()).isNaN();
+    assertThat(StepRecord.parse(cells).stealFraction()).isEqualTo(0.05);
+  }
+
+  @Test
   void csvRoundTripsAndTheReportRendersAsTableJsonAndPng() throws Exception {
     Path steps = dir.resolve("steps.csv");
     for (StepRecord record : session()) {
@@ -156,6 +165,6 @@ class ReportTest {
     long ok = (long) (achieved * 10);
     return new StepRecord(scenario, step, mode, offered, 10.0, 64, offered == 0 ? 1 : 0, 1024, 1203, ok, ok, 0, 0, 0,
         0, achieved, p50, p50 * 1.5, p99, p99 * 1.5, p99 * 3, p50 * 1.1, p50, p99, cpuMicros * ok / 1e6, cpuMicros,
-        0.5, 0.2, 0.9);
+        0.5, 0.2, 0.9, 0.05);
   }
 }

@@ -493,16 +493,21 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
   public List<String> keys() {
     Metadata metadata = onResponsePath() ? response : request;
     Mutation mutation = onResponsePath() ? responseMutation : requestMutation;
-    List<String> keys = new ArrayList<>(metadata == null ? List.of() : metadata.keys());
-    if (mutation != null) {
-      mutation.forEach((key, value) -> {
-        if (value == null) {
-          keys.remove(key);
-        } else if (!keys.contains(key)) {
-          keys.add(key);
-        }
-      });
+    if (mutation == null || mutation.isEmpty()) {
+      // the common case (proxy-wasm asks on every message, for on_request_headers' header count): one list, no copy
+      return metadata == null ? List.of() : metadata.keys();
     }
+    List<String> keys = new ArrayList<>((metadata == null ? 0 : metadata.size()) + mutation.size());
+    if (metadata != null) {
+      metadata.forEach((key, value) -> keys.add(key));
+    }
+    mutation.forEach((key, value) -> {
+      if (value == null) {
+        keys.remove(key);
+      } else if (!keys.contains(key)) {
+        keys.add(key);
+      }
+    });
     return keys;
   }
 

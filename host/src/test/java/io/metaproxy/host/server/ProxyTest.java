@@ -157,6 +157,18 @@ class ProxyTest {
   }
 
   @Test
+  void filtersListTheKeysTheirMessageWillCarry() throws Exception {
+    try (TestClient client = new TestClient(port())) {
+      Frame response = client.call(8, headers("method", "alpha", "t-keys", "1", "t-keys-drop", "x"), "");
+      // f1 sees the request as decoded (no mutation yet), then its own changes; f2 starts from f1's changes
+      assertThat(response.headers()).containsEntry("t-keys-f1",
+          "method t-keys t-keys-drop | method t-keys t-order t-keys-new");
+      assertThat(response.headers()).containsEntry("t-keys-f2",
+          "method t-keys t-order t-keys-new | method t-keys t-order t-keys-new");
+    }
+  }
+
+  @Test
   void aFilterReplyStopsTheChainWithTheProtocolsErrorReply() throws Exception {
     int before = alpha.received();
     try (TestClient client = new TestClient(port())) {

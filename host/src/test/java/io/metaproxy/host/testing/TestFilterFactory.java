@@ -39,8 +39,18 @@ public final class TestFilterFactory implements FilterFactory {
     return new Filter() {
       @Override
       public FilterStatus onRequest(FilterContext ctx) {
+        boolean recordKeys = ctx.get("t-keys") != null;
+        if (recordKeys) {
+          ctx.setState("keys-start-" + tag, String.join(" ", ctx.keys())); // the state is the request's, shared
+        }
         String order = ctx.get("t-order");
         ctx.set("t-order", order == null ? tag : order + "," + tag);
+        if (recordKeys) {
+          ctx.remove("t-keys-drop");
+          ctx.set("t-keys-new", tag);
+          ctx.set("method", ctx.get("method")); // an existing key, set again: listed once, in its place
+          ctx.setState("keys-end-" + tag, String.join(" ", ctx.keys()));
+        }
         ctx.setState("seen", "overwritten below");
         for (int i = 0; i < 6; i++) { // more keys than the state starts with room for
           ctx.setState("n" + i, Integer.toString(i));
@@ -73,6 +83,9 @@ public final class TestFilterFactory implements FilterFactory {
       @Override
       public FilterStatus onResponse(FilterContext ctx) {
         ctx.set("t-state", ctx.state("seen"));
+        if (ctx.state("keys-start-" + tag) != null) {
+          ctx.set("t-keys-" + tag, ctx.state("keys-start-" + tag) + " | " + ctx.state("keys-end-" + tag));
+        }
         ctx.set("t-state-keys", ctx.state("n0") + ctx.state("n3") + ctx.state("n5") + ctx.state("absent"));
         String order = ctx.get("t-response-order");
         ctx.set("t-response-order", order == null ? tag : order + "," + tag);

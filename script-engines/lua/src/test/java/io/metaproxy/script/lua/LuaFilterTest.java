@@ -78,6 +78,47 @@ class LuaFilterTest {
   }
 
   @Test
+  void ctxMethodsResolveThroughManyCallSitesAndUnknownNamesAreNil() {
+    // More distinct name constants (two functions, 20+ call sites) than the userdata remembers by identity, called
+    // repeatedly: every lookup must still find the right method, and an unknown name must stay nil.
+    StringBuilder script = new StringBuilder("local function a(ctx)\n");
+    for (String name : new String[] {"messageType", "requestId", "operation", "listener", "route", "cluster",
+        "peerAddress", "now"}) {
+      script.append("  assert(ctx:").append(name).append("() ~= false)\n");
+    }
+    script.append("  ctx:setState('k', ctx:get('method'))\n  ctx:count('m', 1)\n  ctx:log('debug', 'x')\nend\n")
+        .append("function on_request(ctx)\n  for i = 1, 50 do a(ctx) end\n")
+        .append("  ctx:set('got', ctx:get('method') .. '/' .. ctx:state('k') .. '/' .. tostring(ctx.nosuch))\n")
+        .append("  ctx:remove('x-user')\n  ctx:set('keys', tostring(#ctx:keys() > 0))\nend\n");
+    Filter filter = lua(script.toString());
+    for (int i = 0; i < 3; i++) {
+      RecordingFilterContext context = RecordingFilterContext.request().with("method", "sayHello" + i)
+          .with("x-user", "u");
+      assertThat(filter.onRequest(context)).as("%s", context.replies()).isEqualTo(FilterStatus.CONTINUE);
+      assertThat(context.mutation().get("got")).isEqualTo(context.get("method") + "/" + context.get("method") + "/nil");
+      assertThat(context.mutation().get("keys")).isEqualTo("true");
+    }
+  }
+
+  @Test
+  void ctxStaysReadOnlyAfterItsMethodsWereLookedUp() {
+    assertThat(scriptError(lua("function on_request(ctx)\n  ctx:get('method')\n  ctx.get = nil\nend")))
+        .startsWith("<inline>:3:").contains("ctx is read-only");
+  }
+
+  @Test
+  void aTinyBudgetStillLetsAShortCallFinishAndStopsALoop() {
+    // A budget so small that any clock read ends the call: a handler shorter than the first check still succeeds ...
+    Filter shortCall = lua("function on_request(ctx) ctx:set('a', ctx:get('method')) end", "budget", "1ns");
+    RecordingFilterContext context = RecordingFilterContext.request().with("method", "sayHello");
+    assertThat(shortCall.onRequest(context)).as("%s", context.replies()).isEqualTo(FilterStatus.CONTINUE);
+    assertThat(context.mutation().get("a")).isEqualTo(context.get("method"));
+    // ... and a loop is still stopped once the clock has started.
+    assertThat(scriptError(lua("function on_request(ctx)\n  for i = 1, 1e9 do end\nend", "budget", "1ns")))
+        .isEqualTo("<inline>:2: exceeded its budget of 1ns");
+  }
+
+  @Test
   void runawayRecursionIsAScriptError() {
     assertThat(scriptError(lua("local function f(n) return 1 + f(n + 1) end\nfunction on_request(ctx) f(1) end", "budget", "5s")))
         .satisfiesAnyOf(m -> assertThat(m).contains("stack overflow"), m -> assertThat(m).contains("budget"));
