@@ -78,8 +78,19 @@ public final class Mutation {
     pairCount++;
   }
 
+  /**
+   * Where {@code key}'s pair starts, or -1. References are compared first: keys are nearly always string constants
+   * (codecs' literals, filters' literals, the interned keys script engines pass), so a lookup usually ends without
+   * reading any key's characters; only then are the keys compared by content.
+   */
   private int indexOf(String key) {
-    for (int i = 0; i < pairCount * 2; i += 2) {
+    int end = pairCount * 2;
+    for (int i = 0; i < end; i += 2) {
+      if (pairs[i] == key) {
+        return i;
+      }
+    }
+    for (int i = 0; i < end; i += 2) {
       if (pairs[i].equals(key)) {
         return i;
       }

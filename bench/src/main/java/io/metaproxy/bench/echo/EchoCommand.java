@@ -34,6 +34,8 @@ public final class EchoCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      System.out.printf("echo: answered %d requests%n", server.answered());
+      System.out.flush();
       stopped.countDown();
     }, "echo-shutdown"));
     System.out.printf("echo: %s on %s:%d, %d %s threads, %d-byte payload, pid %d%n", protocol, host, server.port(),

@@ -9,15 +9,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /** A running echo backend for one protocol. Close it to stop listening and free its threads. */
 public final class EchoServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel listener;
+  private final LongAdder answered;
 
-  private EchoServer(EventLoopGroup group, Channel listener) {
+  private EchoServer(EventLoopGroup group, Channel listener, LongAdder answered) {
     this.group = group;
     this.listener = listener;
+    this.answered = answered;
   }
 
   /**
@@ -32,6 +35,7 @@ public final class EchoServer implements AutoCloseable {
     byte[] reply = protocol.response(payloadSize);
     byte[] heartbeatReply = protocol.heartbeatResponse();
     EventLoopGroup group = Transport.group(threads, "echo");
+    LongAdder answered = new LongAdder();
     try {
       Channel listener = new ServerBootstrap()
           .group(group)
@@ -42,11 +46,11 @@ public final class EchoServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
-              channel.pipeline().addLast(new EchoHandler(protocol, reply, heartbeatReply));
+              channel.pipeline().addLast(new EchoHandler(protocol, reply, heartbeatReply, answered));
             }
           })
           .bind(host, port).sync().channel();
-      return new EchoServer(group, listener);
+      return new EchoServer(group, listener, answered);
     } catch (RuntimeException | InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
@@ -56,6 +60,14 @@ public final class EchoServer implements AutoCloseable {
   /** The port it listens on. */
   public int port() {
     return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /**
+   * Two-way requests answered so far (heartbeats not counted): which server a load reached, in tests, and what a
+   * session's backend served, in its log.
+   */
+  public long answered() {
+    return answered.sum();
   }
 
   @Override

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
       "Open-loop latency is measured from each request's intended send time (corrected for coordinated omission).",
       "Warm-up (closed loop for --warmup, then open loop at the first rate for up to 3 s) is not recorded.",
       "With --sequence: closed-loop steps only, over several configurations of one running server, on the same "
-          + "connections (see --sequence)."
+          + "connections, or over several servers, one per row (see --sequence and --row-port)."
     })
 public final class LoadCommand implements Callable<Integer> {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._%+-]+");
@@ -57,8 +57,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Target address (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", required = true, description = "Target port.")
-  int port;
+  @Option(names = "--port",
+      description = "Target port; required, except with --sequence when every row has its own --row-port.")
+  Integer port;
 
   @Option(names = "--connections", defaultValue = "64", description = "Connections (default: ${DEFAULT-VALUE}).")
   int connections;
@@ -141,8 +142,20 @@ public final class LoadCommand implements Callable<Integer> {
           + "rounds (even rounds in reverse order), each row in turn runs --before-step, then --step-warmup of "
           + "unrecorded load, then one measured closed-loop step recorded as scenario <row>-r<round>. The "
           + "connections stay open throughout, so the server must switch rows without dropping them (a config "
-          + "reload does). Replaces --scenario's steps: no open-loop steps.")
+          + "reload does), or each row has its own server (--row-port). Replaces --scenario's steps: no open-loop "
+          + "steps.")
   List<String> sequence = new ArrayList<>();
+
+  @Option(names = "--row-port", paramLabel = "ROW=PORT",
+      description = "--sequence: row ROW runs on its own server at PORT; repeatable. Each port gets its own "
+          + "--connections, opened at the start and kept open for the whole run; --warmup runs on each in turn. "
+          + "Rows without one run on --port.")
+  Map<String, Integer> rowPorts = new LinkedHashMap<>();
+
+  @Option(names = "--row-sut-pid", paramLabel = "ROW=PID",
+      description = "--sequence: the process whose CPU time per request row ROW's steps report (default: "
+          + "--sut-pid); repeatable.")
+  Map<String, Long> rowSutPids = new LinkedHashMap<>();
 
   @Option(names = "--rounds", defaultValue = "1", description = "--sequence: rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
@@ -175,11 +188,12 @@ public final class LoadCommand implements Callable<Integer> {
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
     }
+    Map<String, Integer> targets = targetPorts(sequence, rowPorts, rowSutPids, port);
     BenchProtocol wire = BenchProtocol.named(protocol);
     RequestShape shape = new RequestShape(RequestShape.DEFAULT_SERVICE, "1.0.0", "echo", payload, attachments);
     int loops = threads == null ? Transport.defaultThreads() : threads;
-    LoadGenerator.Options options = new LoadGenerator.Options(wire, host, port, connections, loops, shape,
-        maxInFlight, timeout, drain);
+    LoadGenerator.Options options = new LoadGenerator.Options(wire, host, port == null ? 0 : port, connections,
+        loops, shape, maxInFlight, timeout, drain);
     List<LabelledRate> explicitRates = parseRates(rates);
     Consumer<String> progress = progressSink();
     HistogramLogWriter histogramLog = null;
@@ -191,23 +205,29 @@ public final class LoadCommand implements Callable<Integer> {
       histogramLog.outputLogFormatVersion();
       histogramLog.outputLegend();
     }
+    try {
+      if (sequence.isEmpty()) {
+        runScenario(options, explicitRates, progress, histogramLog);
+      } else {
+        runSequence(options, targets, progress, histogramLog);
+      }
+    } finally {
+      if (histogramStream != null) {
+        histogramStream.close();
+      }
+    }
+    return 0;
+  }
+
+  /** Without --sequence: the closed-loop step, then the open-loop ones, on one set of connections to --port. */
+  private void runScenario(LoadGenerator.Options options, List<LabelledRate> explicitRates,
+      Consumer<String> progress, HistogramLogWriter histogramLog) throws IOException, InterruptedException {
     try (LoadGenerator generator = LoadGenerator.connect(options)) {
-      System.out.printf(Locale.ROOT,
-          "load: %s -> %s:%d, %s, %d connections on %d %s threads, %d-byte requests%n",
-          scenario, host, port, protocol, connections, loops, Transport.name(), generator.requestBytes());
-      if (!warmup.isZero()) {
-        StepResult warm = generator.run(Step.closed("warmup", warmup, depth), progress);
-        endProgress();
-        System.out.printf(Locale.ROOT, "%-16s %-10s %9.0f ok/s  (not recorded)%s%n", scenario, "warmup",
-            warm.achievedRate(), warm.failures() > 0 ? "  failures " + warm.failures() : "");
-      }
-      if (!sequence.isEmpty()) {
-        runSequence(generator, progress, histogramLog);
-        return 0;
-      }
+      announce(scenario, options, port, generator);
+      warmUp(scenario, generator, progress);
       Double measuredMax = null;
       if (closedLoop) {
-        StepResult closed = measure(scenario, generator, Step.closed("closed", duration, depth), progress,
+        StepResult closed = measure(scenario, generator, Step.closed("closed", duration, depth), sutPid, progress,
             histogramLog);
         measuredMax = closed.achievedRate();
       }
@@ -238,37 +258,113 @@ public final class LoadCommand implements Callable<Integer> {
           continue;
         }
         TimeUnit.MILLISECONDS.sleep(pause.toMillis());
-        measure(scenario, generator, Step.open("open-" + rate.label(), rate.rate(), duration), progress,
+        measure(scenario, generator, Step.open("open-" + rate.label(), rate.rate(), duration), sutPid, progress,
             histogramLog);
       }
-      if (generator.reconnects() > 0) {
-        System.out.println("load: reopened " + generator.reconnects() + " lost connections between steps");
-      }
-    } finally {
-      if (histogramStream != null) {
-        histogramStream.close();
-      }
+      reportReconnects(generator.reconnects());
     }
-    return 0;
   }
 
-  /** The rows of --sequence, round by round, on the generator's open connections. */
-  private void runSequence(LoadGenerator generator, Consumer<String> progress, HistogramLogWriter log)
-      throws IOException, InterruptedException {
-    for (int round = 1; round <= rounds; round++) {
-      for (String row : roundOrder(sequence, round)) {
-        if (beforeStep != null) {
-          runHook(beforeStep, row);
+  /**
+   * The rows of --sequence, round by round, each on the open connections to its row's port ({@code targets}). All
+   * connection sets are opened and warmed up before the first step and kept until the last, so that a row served by
+   * its own process meets connections as warm as every other row's.
+   */
+  private void runSequence(LoadGenerator.Options options, Map<String, Integer> targets, Consumer<String> progress,
+      HistogramLogWriter log) throws IOException, InterruptedException {
+    try (RowTargets rows = RowTargets.connect(options, targets)) {
+      for (RowTargets.Target target : rows.targets()) {
+        announce(scenario + " (" + String.join(",", target.rows()) + ")", options, target.port(),
+            target.generator());
+      }
+      for (RowTargets.Target target : rows.targets()) {
+        warmUp(String.join(",", target.rows()), target.generator(), progress);
+      }
+      for (int round = 1; round <= rounds; round++) {
+        for (String row : roundOrder(sequence, round)) {
+          runRowStep(row, round, rows.generator(row), progress, log);
         }
-        if (!stepWarmup.isZero()) {
-          generator.run(Step.closed("step-warmup", stepWarmup, depth), progress);
-          endProgress();
-        }
-        measure(row + "-r" + round, generator, Step.closed("closed", duration, depth), progress, log);
+      }
+      reportReconnects(rows.reconnects());
+    }
+  }
+
+  /** One row's step of a round: --before-step, --step-warmup, then the measured step, on that row's connections. */
+  private void runRowStep(String row, int round, LoadGenerator generator, Consumer<String> progress,
+      HistogramLogWriter log) throws IOException, InterruptedException {
+    if (beforeStep != null) {
+      runHook(beforeStep, row);
+    }
+    if (!stepWarmup.isZero()) {
+      generator.run(Step.closed("step-warmup", stepWarmup, depth), progress);
+      endProgress();
+    }
+    measure(row + "-r" + round, generator, Step.closed("closed", duration, depth),
+        rowSutPids.getOrDefault(row, sutPid), progress, log);
+  }
+
+  /**
+   * The port each distinct row of {@code rows} runs on, in row order: its {@code --row-port}, else {@code port}.
+   * Rejects a {@code --row-port} or {@code --row-sut-pid} that names no row of the sequence (a typo would otherwise
+   * measure the wrong server without a word), and a row left without any port. Without a sequence: an empty map,
+   * and {@code port} must be given.
+   */
+  static Map<String, Integer> targetPorts(List<String> rows, Map<String, Integer> rowPorts,
+      Map<String, Long> rowSutPids, Integer port) {
+    if (rows.isEmpty()) {
+      if (!rowPorts.isEmpty() || !rowSutPids.isEmpty()) {
+        throw new IllegalArgumentException("--row-port and --row-sut-pid need --sequence");
+      }
+      if (port == null) {
+        throw new IllegalArgumentException("--port is required (but for --sequence with a --row-port for every row)");
+      }
+      return Map.of();
+    }
+    requireRows("--row-port", rowPorts.keySet(), rows);
+    requireRows("--row-sut-pid", rowSutPids.keySet(), rows);
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String row : rows) {
+      Integer rowPort = rowPorts.getOrDefault(row, port);
+      if (rowPort == null) {
+        throw new IllegalArgumentException("row " + row + " has no --row-port, and there is no --port for it");
+      }
+      if (rowPort < 1 || rowPort > 65535) {
+        throw new IllegalArgumentException("row " + row + ": no such port " + rowPort);
+      }
+      ports.put(row, rowPort);
+    }
+    return ports;
+  }
+
+  private static void requireRows(String option, Iterable<String> named, List<String> rows) {
+    for (String row : named) {
+      if (!rows.contains(row)) {
+        throw new IllegalArgumentException(option + " names row '" + row + "', which is not in --sequence "
+            + String.join(",", rows));
       }
     }
-    if (generator.reconnects() > 0) {
-      System.out.println("load: reopened " + generator.reconnects() + " lost connections between steps");
+  }
+
+  private void announce(String what, LoadGenerator.Options options, int targetPort, LoadGenerator generator) {
+    System.out.printf(Locale.ROOT, "load: %s -> %s:%d, %s, %d connections on %d %s threads, %d-byte requests%n",
+        what, host, targetPort, protocol, connections, options.threads(), Transport.name(), generator.requestBytes());
+  }
+
+  /** --warmup on {@code generator}'s connections (closed loop, not recorded). */
+  private void warmUp(String what, LoadGenerator generator, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    if (warmup.isZero()) {
+      return;
+    }
+    StepResult warm = generator.run(Step.closed("warmup", warmup, depth), progress);
+    endProgress();
+    System.out.printf(Locale.ROOT, "%-16s %-10s %9.0f ok/s  (not recorded)%s%n", what, "warmup",
+        warm.achievedRate(), warm.failures() > 0 ? "  failures " + warm.failures() : "");
+  }
+
+  private static void reportReconnects(long reconnects) {
+    if (reconnects > 0) {
+      System.out.println("load: reopened " + reconnects + " lost connections between steps");
     }
   }
 
@@ -289,12 +385,15 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  /** One measured step, recorded under scenario {@code stepScenario}. */
-  private StepResult measure(String stepScenario, LoadGenerator generator, Step step, Consumer<String> progress,
-      HistogramLogWriter log) throws IOException, InterruptedException {
+  /**
+   * One measured step, recorded under scenario {@code stepScenario}, with the CPU time per request of process
+   * {@code sut} (none: null).
+   */
+  private StepResult measure(String stepScenario, LoadGenerator generator, Step step, Long sut,
+      Consumer<String> progress, HistogramLogWriter log) throws IOException, InterruptedException {
     long selfPid = ProcessHandle.current().pid();
     Optional<ProcSteal.Sample> stealBefore = ProcSteal.sample();
-    OptionalLong sutBefore = cpu(sutPid);
+    OptionalLong sutBefore = cpu(sut);
     OptionalLong backendBefore = cpu(backendPid);
     OptionalLong selfBefore = ProcCpu.ticks(selfPid);
     long wallStart = System.nanoTime();
@@ -306,7 +405,7 @@ public final class LoadCommand implements Callable<Integer> {
       StepMarks.append(marks, new StepMarks.Mark(stepScenario, step.label(), startMillis, endMillis));
     }
     endProgress();
-    double sutSeconds = delta(sutBefore, cpu(sutPid));
+    double sutSeconds = delta(sutBefore, cpu(sut));
     double backendSeconds = delta(backendBefore, cpu(backendPid));
     double selfSeconds = delta(selfBefore, ProcCpu.ticks(selfPid));
     Optional<ProcSteal.Sample> stealAfter = ProcSteal.sample();

@@ -59,6 +59,11 @@ public final class LoadGenerator implements AutoCloseable {
         throw new IllegalArgumentException("connections, threads and maxInFlight must be positive");
       }
     }
+
+    /** The same load against another port (a {@code load --sequence} row served by its own process). */
+    public Options withPort(int otherPort) {
+      return new Options(protocol, host, otherPort, connections, threads, shape, maxInFlight, timeout, drain);
+    }
   }
 
   private final Options options;

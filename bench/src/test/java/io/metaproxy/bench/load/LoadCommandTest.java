@@ -2,6 +2,7 @@ package io.metaproxy.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.metaproxy.bench.BenchMain;
 import io.metaproxy.bench.DurationConverter;
@@ -9,10 +10,13 @@ import io.metaproxy.bench.echo.EchoServer;
 import io.metaproxy.bench.protocol.DubboProtocol;
 import io.metaproxy.bench.report.StepRecord;
 import io.metaproxy.bench.report.StepsCsv;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,14 +81,23 @@ class LoadCommandTest {
       assertThat(exit).isZero();
     }
     assertThat(Files.readAllLines(hookLog)).containsExactly("none", "lua", "js", "js", "lua", "none");
+    cleanClosedSteps(steps, "none-r1", "lua-r1", "js-r1", "js-r2", "lua-r2", "none-r2");
+  }
+
+  /** The steps in {@code steps}: exactly {@code scenarios}, in order, each closed-loop and without failures. */
+  private static List<StepRecord> cleanClosedSteps(Path steps, String... scenarios) throws Exception {
     List<StepRecord> records = StepsCsv.read(steps);
-    assertThat(records).extracting(StepRecord::scenario)
-        .containsExactly("none-r1", "lua-r1", "js-r1", "js-r2", "lua-r2", "none-r2");
+    assertThat(records).extracting(StepRecord::scenario).containsExactly(scenarios);
     assertThat(records).allSatisfy(r -> {
       assertThat(r.closed()).isTrue();
       assertThat(r.ok()).isPositive();
       assertThat(r.failures()).isZero();
     });
+    return records;
+  }
+
+  private static EchoServer echoServer() throws InterruptedException {
+    return EchoServer.start(DubboProtocol.INSTANCE, "127.0.0.1", 0, 1, 64);
   }
 
   @Test
@@ -98,6 +111,66 @@ class LoadCommandTest {
       assertThat(exit).isNotZero();
     }
     assertThat(StepsCsv.read(steps)).extracting(StepRecord::scenario).containsExactly("none-r1");
+  }
+
+  @Test
+  void rowPortsSendEachRowsStepsToItsOwnServerOnly() throws Exception {
+    Path steps = dir.resolve("steps.csv");
+    try (EchoServer a = echoServer(); EchoServer b = echoServer(); EchoServer shared = echoServer()) {
+      // no warm-ups: every request a server answers is then one of a measured step's
+      int exit = BenchMain.commandLine().execute("load", "--port", Integer.toString(shared.port()),
+          "--connections", "2", "--threads", "1", "--payload", "64", "--warmup", "0", "--duration", "150ms",
+          "--sequence", "a,b,c", "--rounds", "2", "--step-warmup", "0",
+          "--row-port", "a=" + a.port(), "--row-port", "b=" + b.port(),
+          "--row-sut-pid", "a=" + ProcessHandle.current().pid(), "--out", steps.toString(), "--progress", "off");
+      assertThat(exit).isZero();
+      List<StepRecord> records = cleanClosedSteps(steps, "a-r1", "b-r1", "c-r1", "c-r2", "b-r2", "a-r2");
+      assertThat(a.answered()).as("row a's server").isEqualTo(sent(records, "a"));
+      assertThat(b.answered()).as("row b's server").isEqualTo(sent(records, "b"));
+      assertThat(shared.answered()).as("--port, for row c without a --row-port").isEqualTo(sent(records, "c"));
+    }
+    assertThat(StepsCsv.read(steps)).allSatisfy(r -> assertThat(Double.isNaN(r.sutCpuSeconds()))
+        .as(r.scenario() + ": SUT CPU only for the row with a --row-sut-pid")
+        .isEqualTo(!r.scenario().startsWith("a-")));
+  }
+
+  private static long sent(List<StepRecord> records, String row) {
+    return records.stream().filter(r -> r.scenario().startsWith(row + "-r")).mapToLong(StepRecord::sent).sum();
+  }
+
+  @Test
+  void aRowPortForARowNotInTheSequenceIsRejectedBeforeAnyLoad() throws Exception {
+    Path steps = dir.resolve("steps.csv");
+    StringWriter err = new StringWriter();
+    try (EchoServer echo = echoServer()) {
+      String port = Integer.toString(echo.port());
+      int exit = BenchMain.commandLine().setErr(new PrintWriter(err, true)).execute("load", "--port", port,
+          "--connections", "1", "--threads", "1", "--payload", "64", "--warmup", "0", "--duration", "100ms",
+          "--sequence", "none,lua", "--step-warmup", "0", "--row-port", "lau=" + port, "--out", steps.toString(),
+          "--progress", "off");
+      assertThat(exit).isNotZero();
+      assertThat(echo.answered()).isZero();
+    }
+    assertThat(err.toString()).contains("--row-port names row 'lau', which is not in --sequence none,lua");
+    assertThat(steps).doesNotExist();
+  }
+
+  @Test
+  void everyRowNeedsAPortAndEveryRowPortARow() {
+    assertThat(LoadCommand.targetPorts(List.of("none", "lua", "none"), Map.of("none", 9000, "lua", 9001), Map.of(),
+        null))
+        .as("with a --row-port for every row, --port is not needed; a row named twice is one target")
+        .containsExactly(entry("none", 9000), entry("lua", 9001));
+    assertThat(LoadCommand.targetPorts(List.of("none", "lua"), Map.of("lua", 9001), Map.of(), 9000))
+        .containsExactly(entry("none", 9000), entry("lua", 9001));
+    assertThatThrownBy(() -> LoadCommand.targetPorts(List.of("none", "lua"), Map.of("lua", 9001), Map.of(), null))
+        .hasMessageContaining("row none has no --row-port");
+    assertThatThrownBy(() -> LoadCommand.targetPorts(List.of("none"), Map.of(), Map.of("js", 42L), 9000))
+        .hasMessageContaining("--row-sut-pid names row 'js', which is not in --sequence none");
+    assertThatThrownBy(() -> LoadCommand.targetPorts(List.of(), Map.of("js", 9001), Map.of(), 9000))
+        .hasMessageContaining("need --sequence");
+    assertThatThrownBy(() -> LoadCommand.targetPorts(List.of(), Map.of(), Map.of(), null))
+        .hasMessageContaining("--port is required");
   }
 
   @Test

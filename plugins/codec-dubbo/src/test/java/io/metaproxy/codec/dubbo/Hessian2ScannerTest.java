@@ -129,6 +129,20 @@ class Hessian2ScannerTest {
   }
 
   @Test
+  void writerBytesAreHessianLitesBytes() {
+    // byte for byte, not only readable: the ASCII fast path and the per-char path must write what Hessian2Output
+    // writes, chunk headers included
+    for (String text : List.of("", "x-engine", "org.example.GreetingService", "a".repeat(1023), "b".repeat(32768),
+        "c".repeat(32767) + "\ud83d\ude00" + "d".repeat(5), "caf\u00e9", "mixed ascii \u4e16\u754c tail",
+        "\u00ff".repeat(40000))) {
+      ByteBuf out = Unpooled.buffer();
+      Hessian2Writer.writeString(out, text);
+      assertThat(ByteBufUtil.getBytes(out)).as("%.40s", text).isEqualTo(hessian(text));
+      out.release();
+    }
+  }
+
+  @Test
   void knownStringsAreShared() throws CodecException {
     byte[] bytes = hessian("interface", "timeout");
     scanner.reset(Unpooled.wrappedBuffer(bytes), 0, bytes.length);

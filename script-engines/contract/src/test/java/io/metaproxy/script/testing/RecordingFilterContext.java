@@ -40,6 +40,12 @@ public final class RecordingFilterContext implements FilterContext {
   private final List<Reply> replies = new ArrayList<>();
   private final List<LogLine> logs = new ArrayList<>();
   private final Map<String, Long> counters = new LinkedHashMap<>();
+  /** Log lines kept; a runaway script's further lines are counted only. */
+  private static final int MAX_LOGS = 10_000;
+
+  private int logsWhileInterrupted;
+  /** The key instances passed to get, set and remove, in call order (for checks by reference). */
+  private final List<String> keysPassed = new ArrayList<>();
 
   private RecordingFilterContext(MessageType type, long requestId, Map<String, String> state) {
     metadata.setMessageType(type);
@@ -122,6 +128,16 @@ public final class RecordingFilterContext implements FilterContext {
     return counters;
   }
 
+  /** How many log calls ended with their thread interrupted (a budget watchdog's interrupt reaching host code). */
+  public int logsWhileInterrupted() {
+    return logsWhileInterrupted;
+  }
+
+  /** The key arguments of every get, set and remove so far, as the very instances the filter passed. */
+  public List<String> keysPassed() {
+    return keysPassed;
+  }
+
   public Map<String, String> stateMap() {
     return state;
   }
@@ -130,6 +146,11 @@ public final class RecordingFilterContext implements FilterContext {
 
   @Override
   public String get(String key) {
+    keysPassed.add(key);
+    return valueOf(key);
+  }
+
+  private String valueOf(String key) {
     return mutation.touches(key) ? mutation.get(key) : metadata.get(key);
   }
 
@@ -137,7 +158,7 @@ public final class RecordingFilterContext implements FilterContext {
   public List<String> keys() {
     List<String> keys = new ArrayList<>();
     for (String key : metadata.keys()) {
-      if (get(key) != null) {
+      if (valueOf(key) != null) {
         keys.add(key);
       }
     }
@@ -187,11 +208,13 @@ public final class RecordingFilterContext implements FilterContext {
 
   @Override
   public void set(String key, String value) {
+    keysPassed.add(key);
     mutation.set(key, value);
   }
 
   @Override
   public void remove(String key) {
+    keysPassed.add(key);
     mutation.remove(key);
   }
 
@@ -223,7 +246,14 @@ public final class RecordingFilterContext implements FilterContext {
 
   @Override
   public void log(String level, String message) {
-    logs.add(new LogLine(level, message));
+    if (logs.size() < MAX_LOGS) {
+      logs.add(new LogLine(level, message));
+    }
+    // checked last, to see an interrupt that arrived before or during the call: a real logger's I/O could break on it
+    // (an NIO channel closes itself)
+    if (Thread.currentThread().isInterrupted()) {
+      logsWhileInterrupted++;
+    }
   }
 
   @Override

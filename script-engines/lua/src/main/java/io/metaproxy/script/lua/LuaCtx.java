@@ -17,7 +17,7 @@ import org.luaj.vm2.lib.LibFunction;
  * metatable hidden; the same one is passed to every call of the VM (nothing is allocated per call).
  *
  * <p>Conversions: strings in and out (through the VM's {@link LuaStrings}, so repeated keys and values
- * allocate nothing); a number where a string is expected becomes its text ({@link
+ * allocate nothing, and keys arrive interned); a number where a string is expected becomes its text ({@link
  * ScriptContext#numberText}); a Java null becomes nil; {@code keys()} becomes a new array table; {@code requestId()} and
  * {@code now()} become numbers. Any error (a wrong argument, an unknown error type) is raised as a Lua error, so the
  * script may {@code pcall} it and an uncaught one names the script line.
@@ -38,7 +38,7 @@ final class LuaCtx {
     LuaUserdata ctx = new CtxUserdata(context, metatable, methods);
     LuaStrings strings = new LuaStrings();
 
-    method(methods, ctx, "get", (key, unused) -> strings.toLua(context.get(string(strings, "get", 1, key))));
+    method(methods, ctx, "get", (key, unused) -> strings.toLua(context.get(key(strings, "get", 1, key))));
     method(methods, ctx, "keys", (unused1, unused2) -> list(context.keys()));
     method(methods, ctx, "messageType", (unused1, unused2) -> LuaValue.valueOf(context.messageType()));
     method(methods, ctx, "requestId", (unused1, unused2) -> LuaInteger.valueOf(context.requestId()));
@@ -48,11 +48,11 @@ final class LuaCtx {
     method(methods, ctx, "route", (unused1, unused2) -> strings.toLua(context.route()));
     method(methods, ctx, "cluster", (unused1, unused2) -> strings.toLua(context.cluster()));
     method(methods, ctx, "set", (key, value) -> {
-      context.set(string(strings, "set", 1, key), string(strings, "set", 2, value));
+      context.set(key(strings, "set", 1, key), string(strings, "set", 2, value));
       return LuaValue.NONE;
     });
     method(methods, ctx, "remove", (key, unused) -> {
-      context.remove(string(strings, "remove", 1, key));
+      context.remove(key(strings, "remove", 1, key));
       return LuaValue.NONE;
     });
     method(methods, ctx, "reply", (error, message) ->
@@ -66,9 +66,9 @@ final class LuaCtx {
       context.resume();
       return LuaValue.NONE;
     });
-    method(methods, ctx, "state", (key, unused) -> strings.toLua(context.state(string(strings, "state", 1, key))));
+    method(methods, ctx, "state", (key, unused) -> strings.toLua(context.state(key(strings, "state", 1, key))));
     method(methods, ctx, "setState", (key, value) -> {
-      context.setState(string(strings, "setState", 1, key), string(strings, "setState", 2, value));
+      context.setState(key(strings, "setState", 1, key), string(strings, "setState", 2, value));
       return LuaValue.NONE;
     });
     method(methods, ctx, "log", (level, message) -> {
@@ -190,6 +190,11 @@ final class LuaCtx {
         throw new LuaError(e.getMessage() != null ? e.getMessage() : e.toString());
       }
     }
+  }
+
+  /** A key argument: as {@link #string}, interned (see {@link LuaStrings#toJavaKey}). */
+  private static String key(LuaStrings strings, String operation, int position, LuaValue value) {
+    return value instanceof LuaString text ? strings.toJavaKey(text) : string(strings, operation, position, value);
   }
 
   private static String string(LuaStrings strings, String operation, int position, LuaValue value) {

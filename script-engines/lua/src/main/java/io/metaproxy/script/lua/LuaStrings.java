@@ -13,6 +13,11 @@ import org.luaj.vm2.LuaValue;
  * (service and method names) on every request. So each direction has a small direct-mapped table: a hit costs a hash
  * and a comparison and allocates nothing; a miss converts and replaces the slot.
  *
+ * <p>Keys ({@link #toJavaKey}) have a table of their own and are interned: the Java string a script's {@code
+ * ctx:get("method")} passes is then the very instance a codec's literal key is, so the Metadata finds it by reference
+ * without comparing characters. Only keys are interned, on a miss: values can be anything the traffic carries, and
+ * interning each new one would cost more than it saves.
+ *
  * <p>Only strings up to {@value #MAX_CACHED_LENGTH} characters or bytes are kept, so the tables stay small whatever
  * the traffic carries. Not thread-safe: one instance per VM, which one event loop uses.
  */
@@ -22,6 +27,8 @@ final class LuaStrings {
 
   private static final int MAX_CACHED_LENGTH = 64;
 
+  private final LuaString[] luaStrings = new LuaString[SLOTS];
+  private final String[] javaOfLuaStrings = new String[SLOTS];
   private final LuaString[] luaKeys = new LuaString[SLOTS];
   private final String[] javaOfLuaKeys = new String[SLOTS];
   private final String[] javaValues = new String[SLOTS];
@@ -29,17 +36,26 @@ final class LuaStrings {
 
   /** The Java string of a Lua string. */
   String toJava(LuaString value) {
+    return toJava(value, luaStrings, javaOfLuaStrings, false);
+  }
+
+  /** The Java string of a Lua string used as a key: the same as {@link #toJava}, but the JVM's interned instance. */
+  String toJavaKey(LuaString value) {
+    return toJava(value, luaKeys, javaOfLuaKeys, true);
+  }
+
+  private static String toJava(LuaString value, LuaString[] luaSide, String[] javaSide, boolean intern) {
     if (value.m_length > MAX_CACHED_LENGTH) {
       return value.tojstring();
     }
     int slot = value.hashCode() & (SLOTS - 1);
-    LuaString cached = luaKeys[slot];
+    LuaString cached = luaSide[slot];
     if (cached != null && (cached == value || cached.raweq(value))) {
-      return javaOfLuaKeys[slot];
+      return javaSide[slot];
     }
-    String text = value.tojstring();
-    luaKeys[slot] = value;
-    javaOfLuaKeys[slot] = text;
+    String text = intern ? value.tojstring().intern() : value.tojstring();
+    luaSide[slot] = value;
+    javaSide[slot] = text;
     return text;
   }
 

@@ -48,6 +48,23 @@ class LuaFilterTest {
   }
 
   @Test
+  void keysReachTheHostAsInternedStrings() {
+    // so that the Metadata finds them by reference, as it finds the codecs' literal keys
+    RecordingFilterContext context = RecordingFilterContext.request().with("interface", "org.example.Greeter");
+    Filter filter = lua("function on_request(ctx)\n  local k = 'met' .. 'hod'\n  ctx:set('x-seen', ctx:get('interface'))\n"
+        + "  ctx:get(k)\n  ctx:remove('x-gone')\nend");
+    for (int call = 0; call < 2; call++) {
+      filter.onRequest(context);
+    }
+    List<String> literals = List.of("interface", "x-seen", "method", "x-gone");
+    assertThat(context.keysPassed()).hasSize(8);
+    for (int i = 0; i < 8; i++) {
+      assertThat(context.keysPassed().get(i)).isSameAs(literals.get(i % 4));
+    }
+    assertThat(context.mutation().get("x-seen")).isEqualTo("org.example.Greeter");
+  }
+
+  @Test
   void pcallCannotOutliveTheBudget() {
     Filter filter =
         lua("function on_request(ctx)\n  while true do\n    pcall(function() while true do end end)\n  end\nend", "budget", "10ms");

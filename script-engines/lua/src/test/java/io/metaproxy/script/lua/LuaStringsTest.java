@@ -23,6 +23,18 @@ class LuaStringsTest {
   }
 
   @Test
+  void keysAreTheInternedInstanceAndValuesAreNot() {
+    String runtimeText = new String("x-user-id".toCharArray());
+    assertThat(strings.toJavaKey(LuaString.valueOf(runtimeText))).isSameAs("x-user-id");
+    assertThat(strings.toJavaKey(LuaString.valueOf("x-user-id"))).isSameAs("x-user-id");
+    String value = strings.toJava(LuaString.valueOf(new String("sayHello".toCharArray())));
+    assertThat(value).isEqualTo("sayHello").isNotSameAs("sayHello");
+    // a key longer than the cache keeps is converted every time, equal but not interned
+    String longKey = "k".repeat(100);
+    assertThat(strings.toJavaKey(LuaString.valueOf(longKey))).isEqualTo(longKey);
+  }
+
+  @Test
   void aRepeatedValueConvertsOnceEvenFromAnotherJavaStringObject() {
     LuaValue first = strings.toLua("greet");
     assertThat(first.tojstring()).isEqualTo("greet");

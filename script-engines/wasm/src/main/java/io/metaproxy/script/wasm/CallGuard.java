@@ -19,10 +19,12 @@ import java.lang.invoke.VarHandle;
  *   any   --exit--> IDLE   (after clearing an interrupt that was sent, so none leaks into the event loop)
  * </pre>
  *
- * Host functions (ours and WASI's) run in HOST state, so an interrupt never reaches code that could misread it (an NIO
- * channel, for one, closes itself when its thread is interrupted); a call past its deadline in a host function fails
- * when the host function returns. {@link #exit} waits for an interrupt the watchdog has decided on but not yet sent,
- * then clears it.
+ * Host functions that may log, do I/O or wait (logging, WASI) run in HOST state, so an interrupt never reaches code
+ * that could misread it (an NIO channel, for one, closes itself when its thread is interrupted); a call past its
+ * deadline in such a function fails when the function returns, and one already stopped fails as it enters it. Host
+ * functions that only compute stay in GUEST state, where an interrupt is harmless to them and acted on by the guest's
+ * next check (see {@code WasmFilter#computeOnlyHost}). {@link #exit} waits for an interrupt the watchdog has decided
+ * on but not yet sent, then clears it.
  *
  * <p>The state word also carries the call's sequence number, so the watchdog's compare-and-set only ever hits the
  * call it timed: a call that ended, followed by a new one, between the watchdog's read and its compare-and-set, is not

@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
  * Memory#readString} does (malformed UTF-8 becomes U+FFFD) and caches them. Pointers and lengths are checked against
  * the memory's size first, exactly as {@link GuestMemory#string} does.
  *
+ * <p>Keys ({@link #readKey}) come back interned, so the Metadata finds them by reference, as it finds a codec's
+ * literal keys, without comparing characters. Interning happens once per cached slot; values are never interned
+ * (they can be anything the traffic carries).
+ *
  * <p>Not thread-safe: one filter, one event loop.
  */
 final class GuestStrings {
@@ -28,6 +32,8 @@ final class GuestStrings {
   private final int[] pointers = new int[1 << SLOT_BITS];
   private final byte[][] contents = new byte[1 << SLOT_BITS][];
   private final String[] strings = new String[1 << SLOT_BITS];
+  /** Whether {@link #strings}' entry is the interned instance. */
+  private final boolean[] interned = new boolean[1 << SLOT_BITS];
   /** For contents shorter than 8 bytes: the bytes as a little-endian long, to compare with one 8-byte load. */
   private final long[] shortWords = new long[1 << SLOT_BITS];
 
@@ -38,6 +44,15 @@ final class GuestStrings {
    *     a range outside memory
    */
   String read(Memory memory, long ptr, long len, String operation, int position) {
+    return read(memory, ptr, len, operation, position, false);
+  }
+
+  /** As {@link #read}, for a key: the JVM's interned instance of the string. */
+  String readKey(Memory memory, long ptr, long len, String operation, int position) {
+    return read(memory, ptr, len, operation, position, true);
+  }
+
+  private String read(Memory memory, long ptr, long len, String operation, int position, boolean key) {
     int length = (int) len;
     if (length <= 0 || length > MAX_CACHED_BYTES) {
       // no value, empty, or too long to cache: read (and check) as every host function did before this cache
@@ -51,10 +66,17 @@ final class GuestStrings {
         && pointers[slot] == address
         && cached.length == length
         && matches(memory, address, cached, shortWords[slot])) {
+      if (key && !interned[slot]) {
+        strings[slot] = strings[slot].intern();
+        interned[slot] = true;
+      }
       return strings[slot];
     }
     byte[] bytes = memory.readBytes(address, length);
     String value = new String(bytes, StandardCharsets.UTF_8);
+    if (key) {
+      value = value.intern();
+    }
     long shortWord = 0;
     for (int i = Math.min(length, Long.BYTES) - 1; i >= 0; i--) {
       shortWord = shortWord << Byte.SIZE | (bytes[i] & 0xFF);
@@ -62,6 +84,7 @@ final class GuestStrings {
     pointers[slot] = address;
     contents[slot] = bytes;
     strings[slot] = value;
+    interned[slot] = key;
     shortWords[slot] = shortWord;
     return value;
   }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A module written against metaproxy's own ABI: it imports host functions from module {@value #MODULE} and exports
@@ -52,6 +53,9 @@ final class MetaproxyAbiFilter extends WasmFilter {
   private static final Map<String, Integer> MESSAGE_TYPE_CODES = messageTypeCodes();
 
   private static final int SMALL_STRING = 64;
+
+  /** The host functions that run in the guard's host state (see {@link #bind}). */
+  private static final Set<String> GUARDED = Set.of("log", "reply", "resume");
 
   private final ExportFunction[] handlers = new ExportFunction[2];
   private final boolean[] returnsStatus = new boolean[2];
@@ -129,12 +133,15 @@ final class MetaproxyAbiFilter extends WasmFilter {
   }
 
   // ---- the host functions -------------------------------------------------------------------------------------------
+  // All of them only compute (WasmFilter#computeOnlyHost) except those in GUARDED: log reaches the logging framework,
+  // and reply and resume hand control to the host's exchange, which may call filters again (a nested call expects the
+  // host state); they run in the guard's host state (WasmFilter#host).
 
   private Map<String, HostFunction> bind() {
     ScriptContext ctx = scriptContext();
     Map<String, WasmFunctionHandle> handles = new LinkedHashMap<>();
     // read
-    handles.put("get", (in, a) -> out(in, "get", 2, ctx.get(str(in, a[0], a[1], "get", 1)), a[2], a[3]));
+    handles.put("get", (in, a) -> out(in, "get", 2, ctx.get(key(in, a[0], a[1], "get", 1)), a[2], a[3]));
     handles.put("keys", (in, a) -> out(in, "keys", 1, keys(ctx.keys()), a[0], a[1]));
     handles.put("message_type", (in, a) -> result(messageType(ctx)));
     handles.put("request_id", (in, a) -> result(ctx.requestId()));
@@ -147,13 +154,13 @@ final class MetaproxyAbiFilter extends WasmFilter {
     handles.put(
         "set",
         (in, a) -> {
-          ctx.set(str(in, a[0], a[1], "set", 1), str(in, a[2], a[3], "set", 2));
+          ctx.set(key(in, a[0], a[1], "set", 1), str(in, a[2], a[3], "set", 2));
           return null;
         });
     handles.put(
         "remove",
         (in, a) -> {
-          ctx.remove(str(in, a[0], a[1], "remove", 1));
+          ctx.remove(key(in, a[0], a[1], "remove", 1));
           return null;
         });
     handles.put(
@@ -176,11 +183,11 @@ final class MetaproxyAbiFilter extends WasmFilter {
           return null;
         });
     // per request
-    handles.put("state", (in, a) -> out(in, "state", 2, ctx.state(str(in, a[0], a[1], "state", 1)), a[2], a[3]));
+    handles.put("state", (in, a) -> out(in, "state", 2, ctx.state(key(in, a[0], a[1], "state", 1)), a[2], a[3]));
     handles.put(
         "set_state",
         (in, a) -> {
-          ctx.setState(str(in, a[0], a[1], "set_state", 1), str(in, a[2], a[3], "set_state", 2));
+          ctx.setState(key(in, a[0], a[1], "set_state", 1), str(in, a[2], a[3], "set_state", 2));
           return null;
         });
     // utilities
@@ -207,12 +214,22 @@ final class MetaproxyAbiFilter extends WasmFilter {
 
     Map<String, HostFunction> functions = new LinkedHashMap<>();
     SIGNATURES.forEach(
-        (name, type) -> functions.put(MODULE + "." + name, host(MODULE, name, type, handles.get(name))));
+        (name, type) ->
+            functions.put(
+                MODULE + "." + name,
+                GUARDED.contains(name)
+                    ? host(MODULE, name, type, handles.get(name))
+                    : computeOnlyHost(MODULE, name, type, handles.get(name))));
     return functions;
   }
 
   private String str(Instance in, long ptr, long len, String operation, int position) {
     return strings.read(in.memory(), ptr, len, operation, position);
+  }
+
+  /** A key argument: interned (see {@link GuestStrings#readKey}). */
+  private String key(Instance in, long ptr, long len, String operation, int position) {
+    return strings.readKey(in.memory(), ptr, len, operation, position);
   }
 
   /** Writes {@code value} to the guest's buffer if it fits; returns its length, or -1 for no value. */

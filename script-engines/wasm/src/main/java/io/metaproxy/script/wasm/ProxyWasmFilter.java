@@ -418,7 +418,7 @@ final class ProxyWasmFilter extends WasmFilter {
         "proxy_get_header_map_value",
         (in, a) -> {
           ScriptContext ctx = headerMap((int) a[0]);
-          String key = strings.read(in.memory(), a[1], a[2], "proxy_get_header_map_value", 2);
+          String key = strings.readKey(in.memory(), a[1], a[2], "proxy_get_header_map_value", 2);
           String value = ctx == null ? null : ctx.get(key);
           return value == null ? status(NOT_FOUND) : returnString(in, value, a[3], a[4]);
         });
@@ -429,7 +429,7 @@ final class ProxyWasmFilter extends WasmFilter {
           if (ctx == null) {
             return status(BAD_ARGUMENT);
           }
-          String key = strings.read(in.memory(), a[1], a[2], "proxy_add_header_map_value", 2);
+          String key = strings.readKey(in.memory(), a[1], a[2], "proxy_add_header_map_value", 2);
           String value = strings.read(in.memory(), a[3], a[4], "proxy_add_header_map_value", 3);
           String existing = ctx.get(key);
           ctx.set(key, existing == null ? value : existing + "," + value);
@@ -443,7 +443,7 @@ final class ProxyWasmFilter extends WasmFilter {
             return status(BAD_ARGUMENT);
           }
           ctx.set(
-              strings.read(in.memory(), a[1], a[2], "proxy_replace_header_map_value", 2),
+              strings.readKey(in.memory(), a[1], a[2], "proxy_replace_header_map_value", 2),
               strings.read(in.memory(), a[3], a[4], "proxy_replace_header_map_value", 3));
           return status(OK);
         });
@@ -454,7 +454,7 @@ final class ProxyWasmFilter extends WasmFilter {
           if (ctx == null) {
             return status(BAD_ARGUMENT);
           }
-          ctx.remove(strings.read(in.memory(), a[1], a[2], "proxy_remove_header_map_value", 2));
+          ctx.remove(strings.readKey(in.memory(), a[1], a[2], "proxy_remove_header_map_value", 2));
           return status(OK);
         });
     h.put(
@@ -511,7 +511,16 @@ final class ProxyWasmFilter extends WasmFilter {
     h.put("proxy_continue_response", (in, a) -> status(OK));
 
     Map<String, HostFunction> functions = new LinkedHashMap<>();
-    SIGNATURES.forEach((name, type) -> functions.put(MODULE + "." + name, host(MODULE, name, type, h.get(name))));
+    // proxy_log reaches the logging framework, and proxy_send_local_response hands control to the host's exchange
+    // (which may call filters again): those two run in the guard's host state (WasmFilter#host); every other
+    // function only computes (WasmFilter#computeOnlyHost).
+    SIGNATURES.forEach(
+        (name, type) ->
+            functions.put(
+                MODULE + "." + name,
+                name.equals("proxy_log") || name.equals("proxy_send_local_response")
+                    ? host(MODULE, name, type, h.get(name))
+                    : computeOnlyHost(MODULE, name, type, h.get(name))));
     return functions;
   }
 
@@ -622,12 +631,9 @@ final class ProxyWasmFilter extends WasmFilter {
           ScriptFailure.format(
               settings().scriptName(), 0, "exports neither proxy_on_memory_allocate nor malloc; the host cannot return data"));
     }
-    guard.exitHost(); // the allocator is guest code: it runs under the budget like any
-    try {
-      return allocator.apply(length)[0];
-    } finally {
-      guard.enterHost();
-    }
+    // The allocator is guest code, run under the budget like any: the functions that return data only compute, so
+    // the call is in the guest state here (see WasmFilter#computeOnlyHost) and the watchdog may stop the allocator.
+    return allocator.apply(length)[0];
   }
 
   private static byte[] pairsOf(ScriptContext ctx) {

@@ -272,11 +272,25 @@ abstract class WasmFilter extends ScriptFilter {
   }
 
   /**
-   * A host function whose {@code handle} runs in the guard's host state: never interrupted, and failing the call when
-   * the budget ran out meanwhile.
+   * A host function that may log, do I/O or wait: its {@code handle} runs in the guard's host state, never
+   * interrupted, and failing the call when the budget ran out meanwhile. An interrupt must not reach such code (an NIO
+   * channel, for one, closes itself when its thread is interrupted), and the guard makes sure none does: a call that
+   * the watchdog has stopped fails as it enters the function, before {@code handle} runs.
    */
   protected final HostFunction host(String module, String name, FunctionType type, WasmFunctionHandle handle) {
     return new HostFunction(module, name, type, guarded(handle));
+  }
+
+  /**
+   * A host function that only computes: it reads and writes the heap and the guest's memory, and neither logs, nor
+   * does I/O, nor waits (the ABIs' metadata reads and writes, properties, time). Its {@code handle} runs in the guest
+   * state, without the two compare-and-sets per call that {@link #host} costs: the watchdog may interrupt the thread
+   * while it runs, which such code never notices, and the guest's next interrupt check (at a function entry or a loop
+   * back-edge, including those of guest code the function calls, such as the proxy-wasm allocator) then stops the
+   * call as it would have stopped guest code. {@link CallGuard#exit} clears the interrupt either way.
+   */
+  protected static HostFunction computeOnlyHost(String module, String name, FunctionType type, WasmFunctionHandle handle) {
+    return new HostFunction(module, name, type, handle);
   }
 
   private WasmFunctionHandle guarded(WasmFunctionHandle handle) {

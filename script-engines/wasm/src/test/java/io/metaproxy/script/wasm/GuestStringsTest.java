@@ -49,6 +49,21 @@ class GuestStringsTest {
   }
 
   @Test
+  void keysAreTheInternedInstanceValuesAreNot() {
+    write(3000, "sayHello");
+    String value = read(3000, 8);
+    assertThat(value).isEqualTo("sayHello").isNotSameAs("sayHello");
+    // the same bytes read as a key: the slot's string is interned from then on
+    assertThat(strings.readKey(memory, 3000, 8, "get", 1)).isSameAs("sayHello");
+    assertThat(strings.readKey(memory, 3000, 8, "get", 1)).isSameAs("sayHello");
+    write(3100, "x-user-id");
+    assertThat(strings.readKey(memory, 3100, 9, "get", 1)).isSameAs("x-user-id");
+    // a changed byte is still seen, and the new key is interned too
+    memory.writeByte(3100, (byte) 'y');
+    assertThat(strings.readKey(memory, 3100, 9, "get", 1)).isSameAs("y-user-id");
+  }
+
+  @Test
   void stringsLongerThanTheCacheTakesAreReadEveryTime() {
     String text = write(2000, "v".repeat(GuestStrings.MAX_CACHED_BYTES + 1));
     String first = read(2000, text.length());

@@ -141,6 +141,57 @@ class WasmFilterTest {
   }
 
   @Test
+  void keysReachTheHostAsInternedStrings() {
+    // so that the Metadata finds them by reference, as it finds the codecs' literal keys
+    String wat = "(module\n"
+        + "  (import \"metaproxy\" \"get\" (func $get (param i32 i32 i32 i32) (result i32)))\n"
+        + "  (import \"metaproxy\" \"set\" (func $set (param i32 i32 i32 i32)))\n"
+        + "  (import \"metaproxy\" \"remove\" (func $remove (param i32 i32)))\n"
+        + "  (memory (export \"memory\") 1)\n"
+        + "  (data (i32.const 0) \"interface\")\n"
+        + "  (data (i32.const 16) \"x-seen\")\n"
+        + "  (data (i32.const 32) \"x-gone\")\n"
+        + "  (func (export \"on_request\") (result i32)\n"
+        + "    (drop (call $get (i32.const 0) (i32.const 9) (i32.const 256) (i32.const 64)))\n"
+        + "    (call $set (i32.const 16) (i32.const 6) (i32.const 256) (i32.const 3))\n"
+        + "    (call $remove (i32.const 32) (i32.const 6))\n"
+        + "    (i32.const 0)))\n";
+    Filter filter = inline(wat);
+    RecordingFilterContext context = RecordingFilterContext.request().with("interface", "org.example.Greeter");
+    for (int call = 0; call < 2; call++) {
+      assertThat(filter.onRequest(context)).isEqualTo(FilterStatus.CONTINUE);
+    }
+    List<String> literals = List.of("interface", "x-seen", "x-gone");
+    assertThat(context.keysPassed()).hasSize(6);
+    for (int i = 0; i < 6; i++) {
+      assertThat(context.keysPassed().get(i)).isSameAs(literals.get(i % 3));
+    }
+    assertThat(context.mutation().get("x-seen")).isEqualTo("org");
+  }
+
+  @Test
+  void aLoopThatKeepsLoggingIsStoppedWithoutAnInterruptEverReachingTheLogger() {
+    // log may do I/O, so it runs in the guard's host state: the watchdog's interrupt lands in guest code or in a
+    // compute-only host function (now), never while log runs
+    String wat = "(module\n"
+        + "  (import \"metaproxy\" \"log\" (func $log (param i32 i32 i32)))\n"
+        + "  (import \"metaproxy\" \"now\" (func $now (result i64)))\n"
+        + "  (memory (export \"memory\") 1)\n"
+        + "  (data (i32.const 0) \"tick\")\n"
+        + "  (func (export \"on_request\") (result i32)\n"
+        + "    (loop $forever (call $log (i32.const 0) (i32.const 0) (i32.const 4)) (drop (call $now)) (br $forever))\n"
+        + "    (i32.const 0)))\n";
+    Filter filter = inline(wat, "budget", "100ms");
+    for (int run = 0; run < 3; run++) {
+      RecordingFilterContext context = RecordingFilterContext.request();
+      assertThat(scriptError(filter, context)).contains("exceeded its budget of 100ms");
+      assertThat(context.logs()).isNotEmpty();
+      assertThat(context.logsWhileInterrupted()).isZero();
+      assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+  }
+
+  @Test
   void callsWithinTheBudgetAreNotDisturbedByTheWatchdog() {
     // many short calls under a small budget: the watchdog's ticks must never hit a call that is within its budget
     Filter filter = inline(module(onRequest("")), "budget", "50ms");
