@@ -217,7 +217,14 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
     sendUpstream(-1);
   }
 
+  /** Sends the request to an endpoint of the target other than {@code exclude} (a retry), or to any (-1). */
   private void sendUpstream(int exclude) {
+    if (exclude >= 0) {
+      // A retry. The earlier attempt's bytes may still wait, unflushed, in that connection's outbound buffer as a
+      // slice of this frame, and the codec patches the frame in place for the next connection (its id, a length):
+      // the retry gets bytes of its own, so the earlier ones stay what they were.
+      request.attachFrame(request.originalFrame().copy());
+    }
     long keyHash = target.hashesRequests() ? requestHash() : UpstreamTarget.NO_HASH;
     endpoint = target.pickEndpoint(loopIndex, pools(), downstream.codecFactory(), exclude, keyHash);
     if (!isOneway()) {
