@@ -1,10 +1,10 @@
 package io.metaproxy.api;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.AbstractList;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.function.BiConsumer;
 
 /**
@@ -183,13 +183,27 @@ public final class Metadata {
     return pairCount;
   }
 
-  /** The keys in insertion order, as a new unmodifiable list. */
+  /**
+   * The keys in insertion order, as a read-only view: it costs one small object and no copy (proxy-wasm asks for the
+   * header count of every message), and it shows later {@link #put}s and {@link #remove}s, which only a codec's
+   * decode makes. Copy it to keep the keys as they are now.
+   */
   public List<String> keys() {
-    List<String> keys = new ArrayList<>(pairCount);
-    for (int i = 0; i < pairCount; i++) {
-      keys.add(pairs[i * 2]);
+    return new KeysView();
+  }
+
+  /** {@link #keys()}: reads the pairs array of the moment, since {@link #put} may replace it. */
+  private final class KeysView extends AbstractList<String> implements RandomAccess {
+    @Override
+    public String get(int index) {
+      Objects.checkIndex(index, pairCount);
+      return pairs[index * 2];
     }
-    return Collections.unmodifiableList(keys);
+
+    @Override
+    public int size() {
+      return pairCount;
+    }
   }
 
   /** Calls {@code action} with every key/value in insertion order, allocating nothing. */

@@ -3,8 +3,10 @@ package io.metaproxy.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +41,25 @@ class KeyLookupTest {
     assertTrue(metadata.remove(copyOf("x-user")));
     assertFalse(metadata.contains("x-user"));
     assertEquals("sayHello", metadata.get("method"));
+  }
+
+  @Test
+  void keysAreAReadOnlyViewInInsertionOrder() {
+    Metadata metadata = new Metadata();
+    metadata.put("method", "sayHello");
+    metadata.put("interface", "org.example.GreetingService");
+    List<String> keys = metadata.keys();
+    assertEquals(List.of("method", "interface"), keys);
+    assertThrows(UnsupportedOperationException.class, () -> keys.add("x"));
+    assertThrows(UnsupportedOperationException.class, () -> keys.set(0, "x"));
+    assertThrows(IndexOutOfBoundsException.class, () -> keys.get(2));
+    for (int i = 0; i < 20; i++) {
+      metadata.put("k" + i, "v"); // past the initial room: the pairs array is replaced
+    }
+    assertEquals(22, keys.size());
+    assertEquals("k19", keys.get(21));
+    metadata.remove("method");
+    assertEquals("interface", keys.get(0));
   }
 
   @Test

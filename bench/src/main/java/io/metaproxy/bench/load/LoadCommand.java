@@ -170,6 +170,12 @@ public final class LoadCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Duration stepWarmup;
 
+  @Option(names = "--sequence-rate", defaultValue = "0",
+      description = "--sequence: run every step (and its --step-warmup) open loop at this many requests per second "
+          + "instead of closed loop, so every row meets the same offered load and its CPU time per request is "
+          + "compared at equal work; 0: closed loop (default: ${DEFAULT-VALUE}).")
+  double sequenceRate;
+
   @Option(names = "--progress", defaultValue = "line",
       description = "Progress display: line (a line a second), tty (one rewritten line) or off "
           + "(default: ${DEFAULT-VALUE}).")
@@ -184,6 +190,9 @@ public final class LoadCommand implements Callable<Integer> {
       if (!NAME.matcher(row).matches()) {
         throw new IllegalArgumentException("--sequence row names may hold letters, digits and ._%+- only: " + row);
       }
+    }
+    if (sequenceRate < 0) {
+      throw new IllegalArgumentException("--sequence-rate must be 0 (closed loop) or a rate, not " + sequenceRate);
     }
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
@@ -296,11 +305,16 @@ public final class LoadCommand implements Callable<Integer> {
       runHook(beforeStep, row);
     }
     if (!stepWarmup.isZero()) {
-      generator.run(Step.closed("step-warmup", stepWarmup, depth), progress);
+      generator.run(sequenceStep("step-warmup", stepWarmup), progress);
       endProgress();
     }
-    measure(row + "-r" + round, generator, Step.closed("closed", duration, depth),
+    measure(row + "-r" + round, generator, sequenceStep(sequenceRate > 0 ? "open" : "closed", duration),
         rowSutPids.getOrDefault(row, sutPid), progress, log);
+  }
+
+  /** A step of --sequence: closed loop, or open loop at --sequence-rate. */
+  private Step sequenceStep(String label, Duration length) {
+    return sequenceRate > 0 ? Step.open(label, sequenceRate, length) : Step.closed(label, length, depth);
   }
 
   /**

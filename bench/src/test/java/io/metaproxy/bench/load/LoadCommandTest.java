@@ -139,6 +139,30 @@ class LoadCommandTest {
   }
 
   @Test
+  void aSequenceRateRunsEveryStepOpenLoopAtThatRate() throws Exception {
+    Path steps = dir.resolve("steps.csv");
+    try (EchoServer a = echoServer(); EchoServer b = echoServer()) {
+      int exit = BenchMain.commandLine().execute("load", "--connections", "2", "--threads", "1", "--payload", "64",
+          "--warmup", "0", "--duration", "1s", "--sequence", "a,b", "--rounds", "1", "--step-warmup", "200ms",
+          "--sequence-rate", "400", "--row-port", "a=" + a.port(), "--row-port", "b=" + b.port(),
+          "--out", steps.toString(), "--progress", "off");
+      assertThat(exit).isZero();
+    }
+    List<StepRecord> records = StepsCsv.read(steps);
+    assertThat(records).extracting(StepRecord::scenario).containsExactly("a-r1", "b-r1");
+    assertThat(records).allSatisfy(r -> {
+      assertThat(r.mode()).isEqualTo("open");
+      assertThat(r.offeredRps()).isEqualTo(400.0);
+      assertThat(r.achievedRps()).as(r.scenario() + ": paced at the rate, not as fast as the server goes")
+          .isBetween(300.0, 500.0);
+      assertThat(r.failures()).isZero();
+    });
+    int rejected = BenchMain.commandLine().setErr(new PrintWriter(new StringWriter())).execute("load",
+        "--port", "1", "--sequence", "a", "--sequence-rate", "-5", "--progress", "off");
+    assertThat(rejected).isNotZero();
+  }
+
+  @Test
   void aRowPortForARowNotInTheSequenceIsRejectedBeforeAnyLoad() throws Exception {
     Path steps = dir.resolve("steps.csv");
     StringWriter err = new StringWriter();
