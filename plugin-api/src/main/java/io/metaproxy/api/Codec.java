@@ -44,27 +44,6 @@ public interface Codec {
   void encode(Metadata metadata, Mutation mutation, ByteBuf out);
 
   /**
-   * Optional: applies {@code mutation} by appending, so that the bulk of the message travels as its original bytes
-   * instead of being copied into a new buffer. A protocol whose changeable part ends its frames (Dubbo's attachment
-   * map closes a request) can write the message as the original frame's first {@code n} bytes followed by a short
-   * {@code tail}; the host then sends a slice of the original frame and the tail, and never calls {@link #encode}.
-   *
-   * <p>The codec writes the tail to {@code tail} and may patch the first {@code n} bytes of {@link
-   * Metadata#originalFrame()} in place, with absolute indexes and without changing their count (the id from {@link
-   * Metadata#requestId()}, a length that now counts the tail). Those bytes followed by the tail must be exactly what
-   * {@link #encode} would write; the contract kit checks that. The patched frame may be given to this method again
-   * (the host retries on another connection with a copy of it), and must then give the same message with the new id.
-   *
-   * @return {@code n}, how many bytes of the (patched) original frame, from its reader index, come before the tail;
-   *     or -1 when this message or mutation needs {@link #encode} (the default), in which case the codec has changed
-   *     nothing and the host discards {@code tail}
-   * @throws IllegalArgumentException as {@link #encode}
-   */
-  default int encodeAsTail(Metadata metadata, Mutation mutation, ByteBuf tail) {
-    return -1;
-  }
-
-  /**
    * Writes the protocol's own error reply to a request, so the client sees a failure it understands, carrying the
    * request's id and {@code message} as the readable reason.
    *

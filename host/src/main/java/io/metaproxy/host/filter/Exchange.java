@@ -221,8 +221,8 @@ public final class Exchange implements FilterContext, UpstreamRequest, MetadataV
   private void sendUpstream(int exclude) {
     if (exclude >= 0) {
       // A retry. The earlier attempt's bytes may still wait, unflushed, in that connection's outbound buffer as a
-      // slice of this frame, and the codec patches the frame in place for the next connection (its id, a length):
-      // the retry gets bytes of its own, so the earlier ones stay what they were.
+      // duplicate of this frame, and a multiplexed connection patches the id into the frame in place: the retry
+      // gets bytes of its own, so the earlier ones keep the id that connection expects an answer to.
       request.attachFrame(request.originalFrame().copy());
     }
     long keyHash = target.hashesRequests() ? requestHash() : UpstreamTarget.NO_HASH;

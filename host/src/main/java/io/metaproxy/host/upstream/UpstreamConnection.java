@@ -33,8 +33,7 @@ import org.slf4j.LoggerFactory;
  * decoder as well: upstream bytes become response Metadata, matched to their request by id.
  *
  * <p>Buffer ownership: a request's frame stays owned by its Metadata; what goes on the wire is a retained duplicate
- * (unchanged or id-patched frame), a retained slice of it followed by a fresh tail buffer ({@link
- * Codec#encodeAsTail}), or a fresh buffer from {@link Codec#encode}; Netty releases each after the write. A
+ * (unchanged or id-patched frame) or a fresh buffer from {@link Codec#encode}, released by Netty after the write. A
  * decoded response's Metadata (with its frame) passes to the request's {@link UpstreamRequest#onUpstreamResponse}.
  */
 final class UpstreamConnection extends ByteToMessageDecoder {
@@ -43,8 +42,6 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   private static final int MAX_RESPONSE_FRAME = 64 << 20;
   /** A connection that read nothing for this long sends the protocol's heartbeat, where it has one. */
   private static final int HEARTBEAT_IDLE_SECONDS = 30;
-  /** What a tail buffer starts with: a filter's few new entries fit; it grows if not. */
-  private static final int TAIL_CAPACITY = 128;
 
   private enum State { CONNECTING, READY, CLOSED }
 
@@ -178,46 +175,19 @@ final class UpstreamConnection extends ByteToMessageDecoder {
         return;
       }
     }
-    if (mutation != null && !mutation.isEmpty()) {
-      // A codec that can append the change (Dubbo's attachments end a request) patches the frame's header in place
-      // and writes only the tail: the frame's bulk goes out as its original bytes, not copied into a new buffer. The
-      // tail buffer is small and pooled; a codec without the fast path answers -1 and it is returned at once.
-      ByteBuf tail = channel.alloc().buffer(TAIL_CAPACITY);
-      int head;
-      try {
-        head = codec.encodeAsTail(metadata, mutation, tail);
-      } catch (RuntimeException e) {
-        tail.release();
-        rejectUnencodable(request, id, e);
-        return;
-      }
-      if (head >= 0) {
-        channel.write(frame.retainedSlice(frame.readerIndex(), head), channel.voidPromise());
-        channel.write(tail, channel.voidPromise());
-        if (request.isOneway()) {
-          request.onOnewaySent();
-        }
-        return;
-      }
-      tail.release();
-    }
     ByteBuf out = channel.alloc().buffer(frame.readableBytes() + 128);
     try {
       codec.encode(metadata, mutation == null ? new Mutation() : mutation, out);
     } catch (RuntimeException e) {
       out.release();
-      rejectUnencodable(request, id, e);
+      pending.remove(id);
+      fail(request, ErrorType.BAD_REQUEST, "the request cannot be encoded: " + e.getMessage(), false);
       return;
     }
     channel.write(out, channel.voidPromise());
     if (request.isOneway()) {
       request.onOnewaySent();
     }
-  }
-
-  private void rejectUnencodable(UpstreamRequest request, long id, RuntimeException e) {
-    pending.remove(id);
-    fail(request, ErrorType.BAD_REQUEST, "the request cannot be encoded: " + e.getMessage(), false);
   }
 
   /**

@@ -316,44 +316,6 @@ public abstract class CodecContractTest {
   }
 
   @Test
-  void encodeAsTailWritesWhatEncodeWrites() throws CodecException {
-    boolean usedByAny = false;
-    for (byte[] frame : List.of(sampleRequest(), sampleResponse())) {
-      Mutation mutation = new Mutation();
-      mutation.set(addedKey(), "added-value-\u00e9\u4e2d");
-      // the frame sits inside a larger buffer, as the slice the host holds: only its own bytes may change
-      ByteBuf whole = buffer(frame, BufferKind.OFFSET);
-      Metadata metadata = decodeFrame(codecFactory().create(), whole);
-      // twice: the second time on the frame the first call patched, as for a retry with a new id
-      for (long id : new long[] {sampleRequestId() + 4242, sampleRequestId() + 4343}) {
-        Metadata reference = decodeWhole(frame);
-        reference.setRequestId(id);
-        byte[] expected = encode(codecFactory().create(), reference, mutation);
-        metadata.setRequestId(id);
-        ByteBuf tail = outBuffer().writeBytes(new byte[] {1, 2});
-        int head = codecFactory().create().encodeAsTail(metadata, mutation, tail);
-        if (head < 0) {
-          assertThat(tail.readableBytes()).as("a declined encodeAsTail writes nothing").isEqualTo(2);
-          assertThat(ByteBufUtil.getBytes(metadata.originalFrame())).as("a declined encodeAsTail changes nothing")
-              .isEqualTo(frame);
-          break;
-        }
-        usedByAny = true;
-        ByteBuf original = metadata.originalFrame();
-        assertThat(head).isBetween(0, original.readableBytes());
-        assertThat(tail.getByte(0)).as("the tail is written at its writer index").isEqualTo((byte) 1);
-        tail.skipBytes(2);
-        byte[] message = new byte[head + tail.readableBytes()];
-        original.getBytes(original.readerIndex(), message, 0, head);
-        tail.readBytes(message, head, tail.readableBytes());
-        assertThat(message).as("head of the patched frame + tail, id %d", id).isEqualTo(expected);
-        assertThat(whole.getByte(whole.readerIndex() - frame.length - 1)).as("byte before the frame").isEqualTo((byte) 9);
-      }
-    }
-    assumeTrue(usedByAny, "the codec does not encode as a tail");
-  }
-
-  @Test
   void partialFramesWaitUntilTheLastByte() throws CodecException {
     for (byte[] frame : List.of(sampleRequest(), sampleResponse())) {
       Codec codec = codecFactory().create();

@@ -240,7 +240,7 @@ public final class DubboCodec implements Codec {
       out.setLong(outStart + ID_OFFSET, metadata.requestId());
       return;
     }
-    if (appends(metadata, mutation, layout)) {
+    if (layout.plainStringMap() && rewriter.onlyAddsKeysNotIn(metadata, mutation)) {
       // the common case of a filter adding a header: everything up to the map's end marker as it is, the new
       // entries, the end marker; no second scan of the map
       int endMarker = base + layout.attachmentsEnd() - 1;
@@ -263,38 +263,6 @@ public final class DubboCodec implements Codec {
     rewriter.writeMergedMap(frame, base, layout, mutation, out);
     out.writeBytes(frame, base + layout.attachmentsEnd(), frameLength - layout.attachmentsEnd());
     out.setInt(outStart + LENGTH_OFFSET, out.writerIndex() - outStart - HEADER_LENGTH);
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Dubbo's attachment map is the last value of a frame's body, so when a mutation only adds keys to a map of plain
-   * strings (what {@link #encode} appends too) the message is the original frame up to the map's end marker, with the
-   * id and body length patched in place, then a tail of the new entries and the end marker.
-   */
-  @Override
-  public int encodeAsTail(Metadata metadata, Mutation mutation, ByteBuf tail) {
-    ByteBuf frame = metadata.originalFrame();
-    if (frame == null || mutation.isEmpty()) {
-      return -1;
-    }
-    FrameLayout layout = layoutOf(metadata, frame);
-    if (layout == null || !appends(metadata, mutation, layout)) {
-      return -1;
-    }
-    int base = frame.readerIndex();
-    int head = layout.attachmentsEnd() - 1; // the end marker and what follows it go in the tail
-    int tailStart = tail.writerIndex();
-    rewriter.appendEntries(mutation, tail);
-    tail.writeBytes(frame, base + head, frame.readableBytes() - head);
-    frame.setLong(base + ID_OFFSET, metadata.requestId());
-    frame.setInt(base + LENGTH_OFFSET, head + (tail.writerIndex() - tailStart) - HEADER_LENGTH);
-    return head;
-  }
-
-  /** Whether {@code mutation} is applied by appending entries to the map (see {@link #encodeAsTail}). */
-  private boolean appends(Metadata metadata, Mutation mutation, FrameLayout layout) {
-    return layout.plainStringMap() && rewriter.onlyAddsKeysNotIn(metadata, mutation);
   }
 
   /** The layout decode stored, or (for Metadata some other code filled) one found by decoding the frame again. */
