@@ -37,6 +37,10 @@ public interface Codec {
    * to change; otherwise it forwards {@link Metadata#originalFrame()} itself. Starting from the original frame and
    * rewriting only the header part is the expected way.
    *
+   * <p>{@code out} may already hold other frames before its writer index (the host lays frames bound for one
+   * connection end to end): append at the writer index, and address anything patched afterwards (a length field, say)
+   * relative to where this frame started, never at absolute index 0.
+   *
    * @throws IllegalArgumentException when the message cannot be encoded with this mutation (a header block over the
    *     protocol's limit, say); the host then answers the client with {@link #onError} and {@link
    *     ErrorType#BAD_REQUEST}, naming the reason, and discards whatever was written to {@code out}

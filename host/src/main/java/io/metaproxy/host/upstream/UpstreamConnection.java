@@ -10,13 +10,13 @@ import io.metaproxy.api.Mutation;
 import io.metaproxy.host.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.LongObjectHashMap;
@@ -32,9 +32,14 @@ import org.slf4j.LoggerFactory;
  * One connection to an upstream endpoint, on one event loop, with its own codec instance. It is the channel's
  * decoder as well: upstream bytes become response Metadata, matched to their request by id.
  *
- * <p>Buffer ownership: a request's frame stays owned by its Metadata; what goes on the wire is a retained duplicate
- * (unchanged or id-patched frame) or a fresh buffer from {@link Codec#encode}, released by Netty after the write. A
- * decoded response's Metadata (with its frame) passes to the request's {@link UpstreamRequest#onUpstreamResponse}.
+ * <p>Buffer ownership: a request's frame stays owned by its Metadata. What goes on the wire is a copy of it (unchanged,
+ * or id-patched in place when multiplexing) or {@link Codec#encode}'s output, laid into this connection's {@link
+ * FrameRun} and handed to the channel as retained slices of the run's buffer; or, for frames too big for a run, a
+ * retained duplicate of the frame or a buffer of its own. Netty releases what it was handed after the write. A decoded
+ * response's Metadata (with its frame) passes to the request's {@link UpstreamRequest#onUpstreamResponse}.
+ *
+ * <p>Flushes are consolidated here (not by a FlushConsolidationHandler): {@link #send} asks for one flush when the event
+ * loop is done with what it is doing, so the requests one read of downstream bytes forwards go up in one write.
  */
 final class UpstreamConnection extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
@@ -42,6 +47,8 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   private static final int MAX_RESPONSE_FRAME = 64 << 20;
   /** A connection that read nothing for this long sends the protocol's heartbeat, where it has one. */
   private static final int HEARTBEAT_IDLE_SECONDS = 30;
+  /** Room a re-encoded frame gets beyond the original's size before the run's buffer would have to grow. */
+  private static final int ENCODE_HEADROOM = 1024;
 
   private enum State { CONNECTING, READY, CLOSED }
 
@@ -55,6 +62,11 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   private Channel channel;
   private long nextRequestId = 1;
   private int inFlight;
+  /** Requests on their way up that are not in the channel yet: re-encoded ones, laid end to end. */
+  private final FrameRun run = new FrameRun(PooledByteBufAllocator.DEFAULT);
+  /** Whether {@link #flushTask} is queued on the event loop. */
+  private boolean flushScheduled;
+  private final Runnable flushTask = this::flushNow;
 
   UpstreamConnection(EndpointPool pool, PoolKey key, Codec codec, boolean multiplexed) {
     this.pool = pool;
@@ -70,11 +82,12 @@ final class UpstreamConnection extends ByteToMessageDecoder {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
+        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .handler(new io.netty.channel.ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+            // No FlushConsolidationHandler: this connection consolidates its flushes itself (requestFlush), because it
+            // must hand its frame run to the channel before each flush anyway.
             // reader idle only (no per-write promise): a connection that heard nothing for a while sends a heartbeat
             ch.pipeline().addLast(new IdleStateHandler(HEARTBEAT_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
             ch.pipeline().addLast(UpstreamConnection.this);
@@ -101,7 +114,7 @@ final class UpstreamConnection extends ByteToMessageDecoder {
       write(request);
     }
     queued.clear();
-    channel.flush();
+    flushNow();
   }
 
   private void onConnectFailed(Throwable cause) {
@@ -146,10 +159,42 @@ final class UpstreamConnection extends ByteToMessageDecoder {
       queued.add(request);
     } else if (state == State.READY) {
       write(request);
-      channel.flush();
+      requestFlush();
     } else {
       fail(request, "upstream connection to " + key + " is closed", false);
     }
+  }
+
+  /**
+   * Flushes once the event loop has done what it is doing: every request a read of downstream bytes forwards here goes
+   * up in one write, as FlushConsolidationHandler would do, with the frame run handed to the channel first.
+   */
+  private void requestFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      channel.eventLoop().execute(flushTask);
+    }
+  }
+
+  private void flushNow() {
+    flushScheduled = false;
+    run.emit(channel);
+    channel.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable()) {
+      // over the high-water mark: start draining now rather than at the scheduled flush
+      run.emit(channel);
+      ctx.flush();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    run.release();
   }
 
   private void write(UpstreamRequest request) {
@@ -168,23 +213,40 @@ final class UpstreamConnection extends ByteToMessageDecoder {
     if (mutation == null || mutation.isEmpty()) {
       if (!idChanged || codec.rewriteRequestId(frame, id)) {
         // The common case: the original bytes (id patched in place when multiplexing), no re-serialization.
-        channel.write(frame.retainedDuplicate(), channel.voidPromise());
+        if (!run.copy(frame, channel)) {
+          // too big to be worth a copy; the run (emitted by copy) went first
+          channel.write(frame.retainedDuplicate(), channel.voidPromise());
+        }
         if (request.isOneway()) {
           request.onOnewaySent();
         }
         return;
       }
     }
-    ByteBuf out = channel.alloc().buffer(frame.readableBytes() + 128);
+    // Re-encoded: into the run when it fits (with room for what a mutation typically adds), else a buffer of its own.
+    ByteBuf out = run.frameBuffer(frame.readableBytes() + ENCODE_HEADROOM, channel);
+    boolean inRun = out != null;
+    if (!inRun) {
+      out = channel.alloc().buffer(frame.readableBytes() + ENCODE_HEADROOM);
+    }
+    int frameStart = out.writerIndex();
     try {
       codec.encode(metadata, mutation == null ? new Mutation() : mutation, out);
     } catch (RuntimeException e) {
-      out.release();
+      if (inRun) {
+        run.discardFrame(frameStart);
+      } else {
+        out.release();
+      }
       pending.remove(id);
       fail(request, ErrorType.BAD_REQUEST, "the request cannot be encoded: " + e.getMessage(), false);
       return;
     }
-    channel.write(out, channel.voidPromise());
+    if (inRun) {
+      run.frameWritten(channel);
+    } else {
+      channel.write(out, channel.voidPromise());
+    }
     if (request.isOneway()) {
       request.onOnewaySent();
     }
@@ -256,6 +318,7 @@ final class UpstreamConnection extends ByteToMessageDecoder {
     if (response.messageType() == MessageType.HEARTBEAT) {
       ByteBuf reply = channel.alloc().buffer(32);
       if (codec.replyToHeartbeat(response, reply)) {
+        run.emit(channel);
         channel.writeAndFlush(reply, channel.voidPromise());
       } else {
         reply.release();
@@ -277,8 +340,12 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent && state == State.READY) {
+      if (!run.hasFrames()) {
+        run.release(); // nothing read for a while: the connection keeps no buffer while it idles
+      }
       ByteBuf heartbeat = ctx.alloc().buffer(32);
       if (codec.writeHeartbeat(multiplexed ? nextUpstreamId() : 0, heartbeat)) {
+        run.emit(channel);
         ctx.writeAndFlush(heartbeat, ctx.voidPromise());
       } else {
         heartbeat.release();

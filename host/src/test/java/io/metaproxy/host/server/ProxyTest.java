@@ -284,6 +284,53 @@ class ProxyTest {
     assertThat(beta.connectionsAccepted() - connectionsBefore).isBetween(1, 2);
   }
 
+  /**
+   * The upstream connection lays frames end to end (FrameRun): copied unchanged ones, re-encoded ones, and, past the
+   * run's limits, duplicates and buffers of their own. Pipelined bursts of all four kinds, interleaved on the same
+   * multiplexed connections, must each reach the backend whole, in their own frame, with their own mutation only.
+   */
+  @Test
+  void pipelinedMixOfUnchangedAndReEncodedFramesOfEverySizeArrivesIntact() throws Exception {
+    int[] bodySizes = {0, 100, 1500, 2100, 3200}; // 2100: over the copy limit; 3200 re-encoded: over the run's frame limit
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int c = 0; c < 8; c++) {
+        int clientNumber = c;
+        results.add(pool.submit(() -> {
+          int ok = 0;
+          try (TestClient client = new TestClient(port())) {
+            int requests = 60;
+            for (int i = 0; i < requests; i++) {
+              String method = i % 3 == 0 ? "slow-but-not-delayed" : "alpha"; // both to alpha; only alpha is mutated
+              String body = (clientNumber + "/" + i + "/").repeat(1000).substring(0, bodySizes[i % bodySizes.length]);
+              client.send(new Frame(TestCodec.REQUEST, i, headers("method", method), body));
+            }
+            for (int i = 0; i < requests; i++) {
+              Frame response = client.receive();
+              int id = (int) response.id();
+              String expected = (clientNumber + "/" + id + "/").repeat(1000).substring(0, bodySizes[id % bodySizes.length]);
+              assertThat(response.body()).as("body of request %d of client %d", id, clientNumber).isEqualTo(expected);
+              assertThat(response.headers()).containsEntry("served-by", "alpha");
+              if (id % 3 == 0) {
+                assertThat(response.headers()).doesNotContainKey("seen-x-routed-by");
+              } else {
+                assertThat(response.headers()).containsEntry("seen-x-routed-by", "metaproxy");
+              }
+              ok++;
+            }
+          }
+          return ok;
+        }));
+      }
+      for (Future<Integer> result : results) {
+        assertThat(result.get()).isEqualTo(60);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aMalformedFrameClosesOnlyItsConnection() throws Exception {
     try (TestClient good = new TestClient(port()); TestClient bad = new TestClient(port())) {
