@@ -17,8 +17,31 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * onResponse}; at least one must be a function. Each message then calls the export with the Context's one {@code
  * ctx}, watched by the {@link Watchdog}. Return values are ignored, except that a Promise (an async handler) must have
  * settled by the end of the call, and a rejected one is a failure.
+ *
+ * <p>Each export is called through {@link #CALL_ADAPTER}, a JS function that looks at the return value itself and
+ * hands only a thenable back to Java: a call then returns nothing across the polyglot boundary ({@code executeVoid}),
+ * where looking at a returned {@code undefined} from Java was a second polyglot call per message, a fifth of the
+ * call's cost (bench/reports/2026-12-04-frame-run.txt).
  */
 final class JsFilter extends ScriptFilter {
+  /**
+   * {@code (handler, report) => ctx => ...}: calls {@code handler(ctx)} and passes what it returned to {@code report}
+   * when that is a thenable (an object or function with a callable {@code then}), as {@code await} would treat it.
+   * Its own source name keeps its frame out of error locations ({@link JsErrors} reports the script's frames only).
+   */
+  private static final Source CALL_ADAPTER =
+      Source.newBuilder(
+              "js",
+              "(handler, report) => (ctx) => {\n"
+                  + "  const result = handler(ctx);\n"
+                  + "  if (result !== null && (typeof result === 'object' || typeof result === 'function')\n"
+                  + "      && typeof result.then === 'function') {\n"
+                  + "    report(result);\n"
+                  + "  }\n"
+                  + "};\n",
+              "metaproxy:js-handler-call")
+          .buildLiteral();
+
   private final Context context;
   private final Watchdog.Guard guard;
   private final long budgetNanos;
@@ -26,6 +49,8 @@ final class JsFilter extends ScriptFilter {
   private final Value ctx;
   private final Value onRequest;
   private final Value onResponse;
+  /** The thenable the call in progress returned, set by the adapter's {@code report}; null otherwise. */
+  private Value returnedThenable;
 
   /**
    * @throws IllegalArgumentException when the module does not parse, its top level fails or runs past {@link
@@ -50,8 +75,13 @@ final class JsFilter extends ScriptFilter {
       } finally {
         guard.stop();
       }
-      this.onRequest = handler(name, exports, "onRequest");
-      this.onResponse = handler(name, exports, "onResponse");
+      Value adapter = context.eval(CALL_ADAPTER);
+      ProxyExecutable report = arguments -> {
+        returnedThenable = arguments[0];
+        return null;
+      };
+      this.onRequest = adapted(adapter, handler(name, exports, "onRequest"), report);
+      this.onResponse = adapted(adapter, handler(name, exports, "onResponse"), report);
       if (onRequest == null && onResponse == null) {
         throw new IllegalArgumentException(
             name + ": exports neither onRequest(ctx) nor onResponse(ctx) (an ES module: export function onRequest...)");
@@ -73,6 +103,10 @@ final class JsFilter extends ScriptFilter {
     return value;
   }
 
+  private static Value adapted(Value adapter, Value handler, ProxyExecutable report) {
+    return handler == null ? null : adapter.execute(handler, report);
+  }
+
   @Override
   protected boolean handles(Phase phase) {
     return (phase == Phase.REQUEST ? onRequest : onResponse) != null;
@@ -86,10 +120,11 @@ final class JsFilter extends ScriptFilter {
       guard.start(budgetNanos);
     }
     try {
-      Value result = handler.execute(ctx);
-      // Only objects can be Promises; a returned string, number or boolean is ignored like any return value.
-      if (!result.isNull() && result.hasMembers()) {
-        awaitSettled(phase, result);
+      handler.executeVoid(ctx);
+      Value thenable = returnedThenable;
+      if (thenable != null) {
+        returnedThenable = null; // before settling it: a nested call's report must not be taken for this one's
+        awaitSettled(phase, thenable);
       }
     } catch (PolyglotException e) {
       throw new ScriptFailure(JsErrors.describe(settings().scriptName(), e, budgetText), e);
@@ -106,10 +141,6 @@ final class JsFilter extends ScriptFilter {
    * silently dropped error.
    */
   private void awaitSettled(Phase phase, Value result) {
-    Value then = result.getMember("then");
-    if (then == null || !then.canExecute()) {
-      return; // not a Promise: return values are ignored
-    }
     Value[] rejection = new Value[1];
     boolean[] settled = new boolean[1];
     ProxyExecutable onFulfilled = arguments -> settled[0] = true;
@@ -129,7 +160,8 @@ final class JsFilter extends ScriptFilter {
       if (rejection[0].isException()) {
         rejection[0].throwException(); // a PolyglotException with the place it was thrown, described by call()
       }
-      throw new ScriptFailure(ScriptFailure.format(name, 0, "rejected: " + rejection[0]));
+      Value reason = rejection[0];
+      throw new ScriptFailure(ScriptFailure.format(name, 0, "rejected: " + (reason.isString() ? reason.asString() : reason)));
     }
   }
 

@@ -137,6 +137,25 @@ class JsFilterTest {
   }
 
   @Test
+  void anyThenableIsSettledAsAwaitWouldAndAnythingElseIgnored() {
+    RecordingFilterContext settled = RecordingFilterContext.request();
+    assertThat(js("export function onRequest(ctx) { return { then(ok) { ctx.set('then', 'ran'); ok(); } }; }")
+        .onRequest(settled)).isEqualTo(FilterStatus.CONTINUE);
+    assertThat(settled.mutation().get("then")).isEqualTo("ran");
+
+    assertThat(scriptError(js("export function onRequest(ctx) { return { then(ok, fail) { fail('no'); } }; }")))
+        .isEqualTo("<inline>: rejected: no");
+    assertThat(scriptError(js("export function onRequest(ctx) { return Promise.reject(7); }")))
+        .isEqualTo("<inline>: rejected: 7");
+    for (String value : new String[] {"{ then: 1 }", "() => 1", "null", "undefined"}) {
+      RecordingFilterContext context = RecordingFilterContext.request();
+      assertThat(js("export function onRequest(ctx) { ctx.set('k', 'v'); return " + value + "; }").onRequest(context))
+          .as(value).isEqualTo(FilterStatus.CONTINUE);
+      assertThat(context.mutation().get("k")).as(value).isEqualTo("v");
+    }
+  }
+
+  @Test
   void aRejectedPromiseIsAFailureNotASilence() {
     assertThat(scriptError(js("export async function onRequest(ctx) {\n  await null;\n  throw new Error('late');\n}")))
         .isEqualTo("<inline>:3: Error: late");
