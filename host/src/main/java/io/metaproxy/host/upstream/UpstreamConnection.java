@@ -62,7 +62,7 @@ final class UpstreamConnection extends ByteToMessageDecoder {
   private Channel channel;
   private long nextRequestId = 1;
   private int inFlight;
-  /** Requests on their way up that are not in the channel yet: re-encoded ones, laid end to end. */
+  /** Requests on their way up that are not in the channel yet (copied or re-encoded), laid end to end. */
   private final FrameRun run = new FrameRun(PooledByteBufAllocator.DEFAULT);
   /** Whether {@link #flushTask} is queued on the event loop. */
   private boolean flushScheduled;

@@ -9,8 +9,8 @@
  * on the way up, restored on the way down. In {@code ping_pong} mode a connection carries one request at a time and
  * ids travel unchanged.
  *
- * <p>Requests bound for one connection are laid end to end in its {@code FrameRun} (small
- * unchanged frames copied, re-encoded ones encoded in place) and reach the channel as one buffer per flush: under load,
- * a channel write per frame cost more than the copy.
+ * <p>Requests bound for one connection are laid end to end in its {@code FrameRun} (small unchanged frames copied,
+ * re-encoded ones encoded in place) and reach the channel as one buffer per flush: under load, a channel write per
+ * frame cost more than the copy.
  */
 package io.metaproxy.host.upstream;
