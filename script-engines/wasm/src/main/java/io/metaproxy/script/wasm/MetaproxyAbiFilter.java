@@ -3,7 +3,6 @@ package io.metaproxy.script.wasm;
 import static com.dylibso.chicory.wasm.types.ValType.I32;
 import static com.dylibso.chicory.wasm.types.ValType.I64;
 
-import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
@@ -57,7 +56,7 @@ final class MetaproxyAbiFilter extends WasmFilter {
   /** The host functions that run in the guard's host state (see {@link #bind}). */
   private static final Set<String> GUARDED = Set.of("log", "reply", "resume");
 
-  private final ExportFunction[] handlers = new ExportFunction[2];
+  private final GuestExport[] handlers = new GuestExport[2];
   private final boolean[] returnsStatus = new boolean[2];
   private final boolean[] exported = new boolean[2];
   private final Map<String, HostFunction> hostFunctions;
@@ -102,14 +101,14 @@ final class MetaproxyAbiFilter extends WasmFilter {
     if (program.exportedFunctions().containsKey("_initialize")) {
       created.export("_initialize").apply();
     }
-    handlers[0] = handles(Phase.REQUEST) ? created.export("on_request") : null;
-    handlers[1] = handles(Phase.RESPONSE) ? created.export("on_response") : null;
+    handlers[0] = handles(Phase.REQUEST) ? GuestExport.of(created, "on_request") : null;
+    handlers[1] = handles(Phase.RESPONSE) ? GuestExport.of(created, "on_response") : null;
   }
 
   @Override
   protected void invoke(Phase phase, Instance current) {
     replied = false;
-    long[] returned = handlers[phase.ordinal()].apply();
+    long[] returned = handlers[phase.ordinal()].call();
     int status = returnsStatus[phase.ordinal()] ? (int) returned[0] : CONTINUE;
     if (status == STOP && !replied) {
       throw new ScriptFailure(

@@ -109,13 +109,13 @@ final class ProxyWasmFilter extends WasmFilter {
   private final Set<String> warnedUnimplemented = new HashSet<>();
 
   // per instance
-  private ExportFunction allocator;
-  private ExportFunction onContextCreate;
-  private ExportFunction onRequestHeaders;
-  private ExportFunction onResponseHeaders;
-  private ExportFunction onDone;
-  private ExportFunction onLog;
-  private ExportFunction onDelete;
+  private GuestExport allocator;
+  private GuestExport onContextCreate;
+  private GuestExport onRequestHeaders;
+  private GuestExport onResponseHeaders;
+  private GuestExport onDone;
+  private GuestExport onLog;
+  private GuestExport onDelete;
   private final LiveContexts liveContexts = new LiveContexts();
 
   // outlives instances: a context id is never reused by a later instance (until it wraps at 2^31), so a request's id
@@ -161,16 +161,16 @@ final class ProxyWasmFilter extends WasmFilter {
 
   @Override
   protected void initialize(Instance created) {
-    allocator = export(created, "proxy_on_memory_allocate");
+    allocator = guestExport(created, "proxy_on_memory_allocate");
     if (allocator == null) {
-      allocator = export(created, "malloc");
+      allocator = guestExport(created, "malloc");
     }
-    onContextCreate = export(created, "proxy_on_context_create");
-    onRequestHeaders = export(created, "proxy_on_request_headers");
-    onResponseHeaders = export(created, "proxy_on_response_headers");
-    onDone = export(created, "proxy_on_done");
-    onLog = export(created, "proxy_on_log");
-    onDelete = export(created, "proxy_on_delete");
+    onContextCreate = guestExport(created, "proxy_on_context_create");
+    onRequestHeaders = guestExport(created, "proxy_on_request_headers");
+    onResponseHeaders = guestExport(created, "proxy_on_response_headers");
+    onDone = guestExport(created, "proxy_on_done");
+    onLog = guestExport(created, "proxy_on_log");
+    onDelete = guestExport(created, "proxy_on_delete");
     liveContexts.clear();
 
     ExportFunction initialize = export(created, "_initialize");
@@ -184,7 +184,7 @@ final class ProxyWasmFilter extends WasmFilter {
         }
       }
     }
-    onContextCreate.apply(ROOT_CONTEXT_ID, 0);
+    onContextCreate.call(ROOT_CONTEXT_ID, 0);
     ExportFunction vmStart = export(created, "proxy_on_vm_start");
     if (vmStart != null && vmStart.apply(ROOT_CONTEXT_ID, 0)[0] == 0) {
       throw new ScriptFailure(ScriptFailure.format(settings().scriptName(), 0, "proxy_on_vm_start returned false"));
@@ -216,7 +216,7 @@ final class ProxyWasmFilter extends WasmFilter {
   private void onRequest() {
     ScriptContext ctx = scriptContext();
     int id = newContext();
-    int action = onRequestHeaders == null ? 0 : (int) onRequestHeaders.apply(id, ctx.keys().size(), 0)[0];
+    int action = onRequestHeaders == null ? 0 : (int) onRequestHeaders.call(id, ctx.keys().size(), 0)[0];
     if (replied || action != 0 || "oneway".equals(ctx.messageType())) {
       finish(id);
       checkAction("proxy_on_request_headers", action);
@@ -231,7 +231,7 @@ final class ProxyWasmFilter extends WasmFilter {
     if (id < 0) {
       id = newContext(); // the request's context is gone (the instance was replaced, or it was evicted)
     }
-    int action = onResponseHeaders == null ? 0 : (int) onResponseHeaders.apply(id, ctx.keys().size(), 0)[0];
+    int action = onResponseHeaders == null ? 0 : (int) onResponseHeaders.call(id, ctx.keys().size(), 0)[0];
     finish(id);
     checkAction("proxy_on_response_headers", action);
   }
@@ -239,7 +239,7 @@ final class ProxyWasmFilter extends WasmFilter {
   private int newContext() {
     int id = nextContextId;
     nextContextId = id == Integer.MAX_VALUE ? ROOT_CONTEXT_ID + 1 : id + 1;
-    onContextCreate.apply(id, ROOT_CONTEXT_ID);
+    onContextCreate.call(id, ROOT_CONTEXT_ID);
     liveContexts.add(id);
     if (liveContexts.size() > MAX_LIVE_CONTEXTS) {
       finish(liveContexts.oldest());
@@ -253,27 +253,40 @@ final class ProxyWasmFilter extends WasmFilter {
       return;
     }
     if (onDone != null) {
-      onDone.apply(id);
+      onDone.call(id);
     }
     if (onLog != null) {
-      onLog.apply(id);
+      onLog.call(id);
     }
     if (onDelete != null) {
-      onDelete.apply(id);
+      onDelete.call(id);
     }
   }
 
   /** The live context whose id is {@code tag} (what onRequest stored in the request's state), or -1. */
   private int contextOf(String tag) {
-    if (tag == null) {
+    int id = parseContextId(tag);
+    return id > 0 && liveContexts.contains(id) ? id : -1;
+  }
+
+  /**
+   * The positive id that {@link Integer#toString} wrote as {@code tag}, or -1 for null or anything else. A loop over
+   * the digits rather than {@link Integer#parseInt}, which showed in profiles of every response: this filter wrote
+   * the text itself, so it needs no sign, radix or overflow handling beyond a length check.
+   */
+  static int parseContextId(String tag) {
+    if (tag == null || tag.isEmpty() || tag.length() > 10) {
       return -1;
     }
-    try {
-      int id = Integer.parseInt(tag);
-      return liveContexts.contains(id) ? id : -1;
-    } catch (NumberFormatException e) {
-      return -1;
+    long id = 0;
+    for (int i = 0; i < tag.length(); i++) {
+      int digit = tag.charAt(i) - '0';
+      if (digit < 0 || digit > 9) {
+        return -1;
+      }
+      id = id * 10 + digit;
     }
+    return id <= Integer.MAX_VALUE ? (int) id : -1;
   }
 
   private void checkAction(String callback, int action) {
@@ -293,6 +306,11 @@ final class ProxyWasmFilter extends WasmFilter {
 
   private ExportFunction export(Instance instance, String name) {
     return program.exportedFunctions().containsKey(name) ? instance.export(name) : null;
+  }
+
+  /** As {@link #export}, for the exports called on every message. */
+  private GuestExport guestExport(Instance instance, String name) {
+    return program.exportedFunctions().containsKey(name) ? GuestExport.of(instance, name) : null;
   }
 
   // ---- host functions -----------------------------------------------------------------------------------------------
@@ -633,7 +651,7 @@ final class ProxyWasmFilter extends WasmFilter {
     }
     // The allocator is guest code, run under the budget like any: the functions that return data only compute, so
     // the call is in the guest state here (see WasmFilter#computeOnlyHost) and the watchdog may stop the allocator.
-    return allocator.apply(length)[0];
+    return allocator.call(length)[0];
   }
 
   private static byte[] pairsOf(ScriptContext ctx) {

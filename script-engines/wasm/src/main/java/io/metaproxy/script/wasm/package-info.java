@@ -12,7 +12,9 @@
  *       that interrupts calls past their budget, and the per-filter state that keeps the interrupt out of host code.
  *   <li>{@link io.metaproxy.script.wasm.GuestMemory} and {@link io.metaproxy.script.wasm.GuestStrings}: checked
  *       reads and writes of a module's memory, and the per-filter cache of the strings host functions read;
- *       {@link io.metaproxy.script.wasm.LiveContexts}: proxy-wasm's live request contexts, without boxing.
+ *       {@link io.metaproxy.script.wasm.LiveContexts}: proxy-wasm's live request contexts, without boxing;
+ *       {@link io.metaproxy.script.wasm.GuestExport}: the exports called on every message, without an argument
+ *       array per call.
  *   <li>{@link io.metaproxy.script.wasm.WatCompiler}: WebAssembly text, when the optional wabt is present.
  * </ul>
  *

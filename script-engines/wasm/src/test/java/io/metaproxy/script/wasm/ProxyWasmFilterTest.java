@@ -349,4 +349,14 @@ class ProxyWasmFilterTest {
     assertThat(ProxyWasmFilter.deserializePairs(bytes)).containsExactly(Map.entry("k", "v1"), Map.entry("key2", ""));
     assertThat(ProxyWasmFilter.deserializePairs(new byte[] {9, 0, 0, 0, 1})).isNull();
   }
+
+  @Test
+  void aContextIdReadsBackFromTheTextItWasStoredAsAndAnythingElseIsNoContext() {
+    for (int id : new int[] {2, 9, 10, 12_345, 1_000_000_007, Integer.MAX_VALUE}) {
+      assertThat(ProxyWasmFilter.parseContextId(Integer.toString(id))).isEqualTo(id);
+    }
+    for (String tag : new String[] {null, "", "-5", "+5", "12a", " 1", "2147483648", "99999999999", "\u0663"}) {
+      assertThat(ProxyWasmFilter.parseContextId(tag)).as("'%s'", tag).isEqualTo(-1);
+    }
+  }
 }
