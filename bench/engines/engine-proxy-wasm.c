@@ -8,6 +8,15 @@
  * through proxy_on_memory_allocate, and one write), and finishes the context on the response path (proxy_on_done,
  * proxy_on_log, proxy_on_delete). The module keeps no per-context state. An SDK adds its own work on top of this:
  * proxy-wasm/assembly/index.ts measures the AssemblyScript one.
+ *
+ * Two variants take that cost apart, for FilterChainBenchmark only (bench/engines/run measures the module above):
+ *   -DENGINE_ARENA          engine-proxy-wasm-arena.wasm: proxy_on_memory_allocate hands out memory from an arena
+ *                           that each request starts afresh, and the filter frees nothing; the difference to
+ *                           engine-proxy-wasm-c.wasm is what wasi-libc's malloc and free cost the module.
+ *   -DENGINE_ARENA -DENGINE_NO_STREAM_END
+ *                           engine-proxy-wasm-context-only.wasm: as the arena variant, without the exports
+ *                           proxy_on_done, proxy_on_log and proxy_on_delete (the host then calls none of them); the
+ *                           difference to the arena variant is what the three end-of-stream calls cost.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,8 +42,25 @@ int32_t proxy_replace_header_map_value(int32_t map_type, const char *key, size_t
 /* ---- the module's side of the ABI (exports) ------------------------------------------------------------------ */
 PW_EXPORT("proxy_abi_version_0_2_1") void proxy_abi_version_0_2_1(void) {}
 
+#ifdef ENGINE_ARENA
+/* Where the host puts the data it returns: the request's arena (two header values fit many times over). */
+static _Alignas(8) char arena[4096];
+static size_t arena_used;
+
+PW_EXPORT("proxy_on_memory_allocate") void *proxy_on_memory_allocate(size_t size) {
+  size_t start = (arena_used + 7) & ~(size_t)7;
+  if (size > sizeof(arena) - start) {
+    return NULL; /* the host answers the read with InternalFailure */
+  }
+  arena_used = start + size;
+  return arena + start;
+}
+#define RELEASE(p) ((void)(p))
+#else
 /* Where the host puts the data it returns (header values); the module frees it. */
 PW_EXPORT("proxy_on_memory_allocate") void *proxy_on_memory_allocate(size_t size) { return malloc(size); }
+#define RELEASE(p) free(p)
+#endif
 
 PW_EXPORT("proxy_on_context_create") void proxy_on_context_create(uint32_t context_id, uint32_t parent_id) {
   (void)context_id;
@@ -70,17 +96,21 @@ uint32_t proxy_on_request_headers(uint32_t context_id, uint32_t headers, uint32_
   (void)context_id;
   (void)headers;
   (void)end_of_stream;
+#ifdef ENGINE_ARENA
+  arena_used = 0;
+#endif
   char *service, *method;
   size_t service_size, method_size;
   if (request_header(KEY("interface"), &service, &service_size) &&
       request_header(KEY("method"), &method, &method_size)) {
     proxy_replace_header_map_value(PW_REQUEST_HEADERS, KEY("x-engine"), method, method_size);
-    free(method);
+    RELEASE(method);
   }
-  free(service);
+  RELEASE(service);
   return PW_CONTINUE;
 }
 
+#ifndef ENGINE_NO_STREAM_END
 PW_EXPORT("proxy_on_done") uint32_t proxy_on_done(uint32_t context_id) {
   (void)context_id;
   return 1;
@@ -89,3 +119,4 @@ PW_EXPORT("proxy_on_done") uint32_t proxy_on_done(uint32_t context_id) {
 PW_EXPORT("proxy_on_log") void proxy_on_log(uint32_t context_id) { (void)context_id; }
 
 PW_EXPORT("proxy_on_delete") void proxy_on_delete(uint32_t context_id) { (void)context_id; }
+#endif

@@ -49,6 +49,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       own work). The modules are files: the folder is the system property {@value #ENGINES_PROPERTY}, else the
  *       first of {@code bench/engines}, {@code engines} and {@code ../bench/engines} under the working directory
  *       that holds them (JMH's forks inherit both the working directory and {@code -D} options).
+ *   <li>{@code proxy-wasm-arena}, {@code proxy-wasm-context-only}: {@code engine-proxy-wasm-c.wasm}'s source built
+ *       as the two variants that take its cost apart (see {@code bench/engines/engine-proxy-wasm.c}): header values
+ *       allocated from a per-request arena instead of wasi-libc's malloc and free, and that without the three
+ *       end-of-stream callbacks. Given by name only: {@code -p kind=proxy-wasm,proxy-wasm-arena,...}.
  * </ul>
  *
  * Not measured here: decode ({@code CodecBenchmark}), route match ({@code RouteMatchBenchmark}), the upstream and the
@@ -83,6 +87,8 @@ public class FilterChainBenchmark {
   public int filters;
 
   @Param({"noop", "read", "write", "lua", "wasm", "proxy-wasm", "proxy-wasm-as"})
+  // also: proxy-wasm-arena, proxy-wasm-context-only (see the class comment); not in the default set, which the
+  // bench's test and the quick runs use
   public String kind;
 
   private HostFixture host;
@@ -154,8 +160,11 @@ public class FilterChainBenchmark {
       case "wasm" -> wasm("engine.wasm", "abi: metaproxy");
       case "proxy-wasm" -> wasm("engine-proxy-wasm-c.wasm", "abi: proxy-wasm");
       case "proxy-wasm-as" -> wasm("engine-proxy-wasm.wasm", "abi: proxy-wasm, root_id: engine");
+      case "proxy-wasm-arena" -> wasm("engine-proxy-wasm-arena.wasm", "abi: proxy-wasm");
+      case "proxy-wasm-context-only" -> wasm("engine-proxy-wasm-context-only.wasm", "abi: proxy-wasm");
       default -> throw new IllegalArgumentException(
-          "kind: noop, read, write, lua, wasm, proxy-wasm or proxy-wasm-as, not " + kind);
+          "kind: noop, read, write, lua, wasm, proxy-wasm, proxy-wasm-as, proxy-wasm-arena or"
+              + " proxy-wasm-context-only, not " + kind);
     };
     StringBuilder yaml = new StringBuilder()
         .append("listeners:\n")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.metaproxy.api.Filter;
 import io.metaproxy.api.FilterStatus;
+import io.metaproxy.script.ScriptSettings;
 import io.metaproxy.script.testing.RecordingFilterContext;
 import io.metaproxy.script.testing.TestFilterConfig;
 import java.io.IOException;
@@ -40,6 +41,8 @@ class BenchEnginesTest {
   @CsvSource({
     "engine.wasm, metaproxy, , MetaproxyAbiFilter",
     "engine-proxy-wasm-c.wasm, proxy-wasm, , ProxyWasmFilter",
+    "engine-proxy-wasm-arena.wasm, proxy-wasm, , ProxyWasmFilter",
+    "engine-proxy-wasm-context-only.wasm, proxy-wasm, , ProxyWasmFilter",
     "engine-proxy-wasm.wasm, proxy-wasm, engine, ProxyWasmFilter"
   })
   void eachModuleSetsXEngineToTheMethodWhenBothKeysArePresent(String file, String abi, String rootId, String type) {
@@ -77,13 +80,41 @@ class BenchEnginesTest {
     assertThat(Files.readAllBytes(own))
         .as("engine.wasm is stale: run bench/engines/build.sh")
         .isEqualTo(Files.readAllBytes(ENGINES.resolve("engine.wasm")));
-    Path proxyWasm = out.resolve("engine-proxy-wasm-c.wasm");
     String proxyWasmSource = ENGINES.resolve("engine-proxy-wasm.c").toString();
-    assertThat(clang(List.of("-Wl,--strip-debug", "-o", proxyWasm.toString(), proxyWasmSource))).isZero();
-    assertThat(Files.readAllBytes(proxyWasm))
-        .as("engine-proxy-wasm-c.wasm is stale: run bench/engines/build.sh")
-        .isEqualTo(Files.readAllBytes(ENGINES.resolve("engine-proxy-wasm-c.wasm")));
+    Map<String, List<String>> variants =
+        Map.of(
+            "engine-proxy-wasm-c.wasm", List.of(),
+            "engine-proxy-wasm-arena.wasm", List.of("-DENGINE_ARENA"),
+            "engine-proxy-wasm-context-only.wasm", List.of("-DENGINE_ARENA", "-DENGINE_NO_STREAM_END"));
+    for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+      Path built = out.resolve(variant.getKey());
+      List<String> arguments = new ArrayList<>(List.of("-Wl,--strip-debug"));
+      arguments.addAll(variant.getValue());
+      arguments.addAll(List.of("-o", built.toString(), proxyWasmSource));
+      assertThat(clang(arguments)).as(variant.getKey()).isZero();
+      assertThat(Files.readAllBytes(built))
+          .as(variant.getKey() + " is stale: run bench/engines/build.sh")
+          .isEqualTo(Files.readAllBytes(ENGINES.resolve(variant.getKey())));
+    }
   }
+
+  @Test
+  void onlyTheContextOnlyVariantLacksTheEndOfStreamCallbacks() {
+    WasmProgram full = program("engine-proxy-wasm-c.wasm");
+    WasmProgram arena = program("engine-proxy-wasm-arena.wasm");
+    WasmProgram contextOnly = program("engine-proxy-wasm-context-only.wasm");
+    List<String> streamEnd = List.of("proxy_on_done", "proxy_on_log", "proxy_on_delete");
+    assertThat(full.exportedFunctions()).containsKeys(streamEnd.toArray(String[]::new));
+    assertThat(arena.exportedFunctions()).containsKeys(streamEnd.toArray(String[]::new));
+    assertThat(contextOnly.exportedFunctions()).doesNotContainKeys(streamEnd.toArray(String[]::new));
+    // (that the arena starts afresh with each request, the 300 requests of the test above show: without that it
+    // would run out after about a hundred, and x-engine would no longer be set)
+  }
+
+  private static WasmProgram program(String file) {
+    return WasmProgram.load(ScriptSettings.parse(TestFilterConfig.of("wasm", Map.of("file", file), ENGINES)));
+  }
+
 
   private Path probe() throws IOException {
     Path probe = out.resolve("probe.c");
