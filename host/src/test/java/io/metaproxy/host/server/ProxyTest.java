@@ -253,33 +253,18 @@ class ProxyTest {
   @Test
   void manyClientsShareFewUpstreamConnectionsAndEveryResponseReachesItsCaller() throws Exception {
     int connectionsBefore = beta.connectionsAccepted();
-    ExecutorService pool = Executors.newFixedThreadPool(20);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int c = 0; c < 20; c++) {
-        int clientNumber = c;
-        results.add(pool.submit(() -> {
-          int ok = 0;
-          try (TestClient client = new TestClient(port())) {
-            for (int i = 0; i < 20; i++) {
-              client.send(new Frame(TestCodec.REQUEST, i, headers("method", "other"), clientNumber + "/" + i));
-            }
-            for (int i = 0; i < 20; i++) {
-              Frame response = client.receive();
-              // Every client uses ids 0..19: the proxy must rewrite them upstream and restore them here.
-              assertThat(response.body()).isEqualTo(clientNumber + "/" + response.id());
-              ok++;
-            }
-          }
-          return ok;
-        }));
+    eachClientConcurrently(20, clientNumber -> {
+      try (TestClient client = new TestClient(port())) {
+        for (int i = 0; i < 20; i++) {
+          client.send(new Frame(TestCodec.REQUEST, i, headers("method", "other"), clientNumber + "/" + i));
+        }
+        for (int i = 0; i < 20; i++) {
+          Frame response = client.receive();
+          // Every client uses ids 0..19: the proxy must rewrite them upstream and restore them here.
+          assertThat(response.body()).isEqualTo(clientNumber + "/" + response.id());
+        }
       }
-      for (Future<Integer> result : results) {
-        assertThat(result.get()).isEqualTo(20);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     // multiplex, max_connections 1 per loop, 2 loops: at most 2 upstream connections for 20 clients
     assertThat(beta.connectionsAccepted() - connectionsBefore).isBetween(1, 2);
   }
@@ -292,39 +277,49 @@ class ProxyTest {
   @Test
   void pipelinedMixOfUnchangedAndReEncodedFramesOfEverySizeArrivesIntact() throws Exception {
     int[] bodySizes = {0, 100, 1500, 2100, 3200}; // 2100: over the copy limit; 3200 re-encoded: over the run's frame limit
-    ExecutorService pool = Executors.newFixedThreadPool(8);
+    eachClientConcurrently(8, clientNumber -> {
+      try (TestClient client = new TestClient(port())) {
+        int requests = 60;
+        for (int i = 0; i < requests; i++) {
+          String method = i % 3 == 0 ? "slow-but-not-delayed" : "alpha"; // both to alpha; only alpha is mutated
+          String body = (clientNumber + "/" + i + "/").repeat(1000).substring(0, bodySizes[i % bodySizes.length]);
+          client.send(new Frame(TestCodec.REQUEST, i, headers("method", method), body));
+        }
+        for (int i = 0; i < requests; i++) {
+          Frame response = client.receive();
+          int id = (int) response.id();
+          String expected = (clientNumber + "/" + id + "/").repeat(1000).substring(0, bodySizes[id % bodySizes.length]);
+          assertThat(response.body()).as("body of request %d of client %d", id, clientNumber).isEqualTo(expected);
+          assertThat(response.headers()).containsEntry("served-by", "alpha");
+          if (id % 3 == 0) {
+            assertThat(response.headers()).doesNotContainKey("seen-x-routed-by");
+          } else {
+            assertThat(response.headers()).containsEntry("seen-x-routed-by", "metaproxy");
+          }
+        }
+      }
+    });
+  }
+
+  /** What one of {@link #eachClientConcurrently}'s clients does; it fails by throwing (an assertion, say). */
+  private interface ClientWork {
+    void run(int clientNumber) throws Exception;
+  }
+
+  /** Runs {@code work} for clients 0 to {@code clients - 1}, all at once, and fails if any of them fails. */
+  private static void eachClientConcurrently(int clients, ClientWork work) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int c = 0; c < 8; c++) {
+      List<Future<?>> results = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
         int clientNumber = c;
         results.add(pool.submit(() -> {
-          int ok = 0;
-          try (TestClient client = new TestClient(port())) {
-            int requests = 60;
-            for (int i = 0; i < requests; i++) {
-              String method = i % 3 == 0 ? "slow-but-not-delayed" : "alpha"; // both to alpha; only alpha is mutated
-              String body = (clientNumber + "/" + i + "/").repeat(1000).substring(0, bodySizes[i % bodySizes.length]);
-              client.send(new Frame(TestCodec.REQUEST, i, headers("method", method), body));
-            }
-            for (int i = 0; i < requests; i++) {
-              Frame response = client.receive();
-              int id = (int) response.id();
-              String expected = (clientNumber + "/" + id + "/").repeat(1000).substring(0, bodySizes[id % bodySizes.length]);
-              assertThat(response.body()).as("body of request %d of client %d", id, clientNumber).isEqualTo(expected);
-              assertThat(response.headers()).containsEntry("served-by", "alpha");
-              if (id % 3 == 0) {
-                assertThat(response.headers()).doesNotContainKey("seen-x-routed-by");
-              } else {
-                assertThat(response.headers()).containsEntry("seen-x-routed-by", "metaproxy");
-              }
-              ok++;
-            }
-          }
-          return ok;
+          work.run(clientNumber);
+          return null;
         }));
       }
-      for (Future<Integer> result : results) {
-        assertThat(result.get()).isEqualTo(60);
+      for (Future<?> result : results) {
+        result.get(); // rethrows a client's failure
       }
     } finally {
       pool.shutdownNow();
