@@ -44,8 +44,13 @@ final class GuestMemory {
 
   /** Writes {@code bytes} at {@code ptr}. */
   static void write(Memory memory, long ptr, byte[] bytes, String operation, int position) {
-    checkRange(memory, ptr, bytes.length, operation, position);
-    memory.write((int) ptr, bytes);
+    write(memory, ptr, bytes, bytes.length, operation, position);
+  }
+
+  /** Writes the first {@code length} of {@code bytes} at {@code ptr}. */
+  static void write(Memory memory, long ptr, byte[] bytes, int length, String operation, int position) {
+    checkRange(memory, ptr, length, operation, position);
+    memory.write((int) ptr, bytes, 0, length);
   }
 
   /** Writes a little-endian u32 at {@code ptr} (a result pointer of a host function). */

@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One filter's reads of UTF-8 strings from its module's linear memory, made cheap for what host functions do on every
- * message: read the same few keys, which a guest passes as pointers to constants in its data segment.
+ * One filter's UTF-8 strings from and to its module's linear memory, made cheap for what host functions do on every
+ * message: read the same few keys, which a guest passes as pointers to constants in its data segment, and hand back
+ * short values.
  *
  * <p>A short string is looked up in a small cache by its (pointer, length); a hit is confirmed by comparing the cached
  * bytes with the guest's memory, so it holds whatever the guest did to its memory meanwhile (and whichever instance
@@ -20,11 +21,21 @@ import java.nio.charset.StandardCharsets;
  * literal keys, without comparing characters. Interning happens once per cached slot; values are never interned
  * (they can be anything the traffic carries).
  *
+ * <p>The other way, host to guest: a value that is short ASCII text (as metadata values mostly are) is written through
+ * a scratch buffer this object reuses ({@link #asciiLength}, {@link #writeAscii}), not a byte array encoded for each
+ * value; anything else is encoded with {@link String#getBytes} by the caller.
+ *
  * <p>Not thread-safe: one filter, one event loop.
  */
 final class GuestStrings {
   /** Strings longer than this are decoded every time: the cache is for keys and short values. */
   static final int MAX_CACHED_BYTES = 64;
+
+  /**
+   * Values longer than this are encoded with {@link String#getBytes}: a check char by char, then a copy, costs more
+   * than its intrinsic there, and the array it allocates is small next to the copy.
+   */
+  static final int MAX_SCRATCH_CHARS = 256;
 
   private static final int SLOT_BITS = 5;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -36,6 +47,8 @@ final class GuestStrings {
   private final boolean[] interned = new boolean[1 << SLOT_BITS];
   /** For contents shorter than 8 bytes: the bytes as a little-endian long, to compare with one 8-byte load. */
   private final long[] shortWords = new long[1 << SLOT_BITS];
+
+  private final byte[] scratch = new byte[MAX_SCRATCH_CHARS];
 
   /**
    * The UTF-8 string at {@code ptr}/{@code len}, argument {@code position} of {@code operation}.
@@ -87,6 +100,37 @@ final class GuestStrings {
     interned[slot] = key;
     shortWords[slot] = shortWord;
     return value;
+  }
+
+  /**
+   * The UTF-8 length of {@code value} when {@link #writeAscii} can write it: at most {@link #MAX_SCRATCH_CHARS} chars,
+   * all ASCII, so one byte per char. Otherwise -1, and the caller encodes it with {@link String#getBytes}.
+   */
+  static int asciiLength(String value) {
+    int length = value.length();
+    if (length > MAX_SCRATCH_CHARS) {
+      return -1;
+    }
+    for (int i = 0; i < length; i++) {
+      if (value.charAt(i) >= 0x80) {
+        return -1;
+      }
+    }
+    return length;
+  }
+
+  /**
+   * Writes {@code value}, which {@link #asciiLength} accepted, at {@code ptr}, checked as {@link GuestMemory#write}
+   * checks. The scratch buffer is filled and copied out in this one call, so a host function that calls the guest
+   * (the allocator) before or after it cannot find it half-written.
+   */
+  void writeAscii(Memory memory, long ptr, String value, String operation, int position) {
+    int length = value.length();
+    byte[] bytes = scratch;
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) value.charAt(i);
+    }
+    GuestMemory.write(memory, ptr, bytes, length, operation, position);
   }
 
   /**

@@ -18,6 +18,8 @@ final class LiveContexts {
   private int[] ids = new int[INITIAL_CAPACITY];
   private int[] older = new int[INITIAL_CAPACITY];
   private int[] newer = new int[INITIAL_CAPACITY];
+  /** Where {@link #resize} keeps the live ids while it rebuilds (at most half the table's slots are ever used). */
+  private int[] rebuild = new int[INITIAL_CAPACITY / 4];
   private int oldest = NONE;
   private int newest = NONE;
   private int size;
@@ -111,25 +113,44 @@ final class LiveContexts {
     }
   }
 
-  /** Rebuilds the table without tombstones, at least four times the live ids, keeping the creation order. */
+  /**
+   * Rebuilds the table without tombstones, at least four times the live ids, keeping the creation order. When that
+   * capacity is the current one (the steady state: a few live ids, tombstones filling the table every few dozen
+   * requests), the table is rebuilt in place, so a filter's requests allocate nothing here once it has warmed up.
+   */
   private void resize() {
     int capacity = INITIAL_CAPACITY;
     while (capacity < (size + 1) * 4) {
       capacity <<= 1;
     }
-    int[] oldIds = ids;
-    int[] oldNewer = newer;
-    int from = oldest;
-    ids = new int[capacity];
-    older = new int[capacity];
-    newer = new int[capacity];
+    int[] live = liveInOrder();
+    int count = size;
+    if (capacity == ids.length) {
+      Arrays.fill(ids, FREE); // older and newer need no clearing: add writes both for every slot it takes
+    } else {
+      ids = new int[capacity];
+      older = new int[capacity];
+      newer = new int[capacity];
+    }
     oldest = NONE;
     newest = NONE;
     size = 0;
     used = 0;
-    for (int slot = from; slot != NONE; slot = oldNewer[slot]) {
-      add(oldIds[slot]);
+    for (int i = 0; i < count; i++) {
+      add(live[i]);
     }
+  }
+
+  /** The live ids, oldest first, in {@link #rebuild} (whose first {@link #size} entries hold them). */
+  private int[] liveInOrder() {
+    if (rebuild.length < size) {
+      rebuild = new int[ids.length / 2];
+    }
+    int i = 0;
+    for (int slot = oldest; slot != NONE; slot = newer[slot]) {
+      rebuild[i++] = ids[slot];
+    }
+    return rebuild;
   }
 
   private static int hash(int id) {

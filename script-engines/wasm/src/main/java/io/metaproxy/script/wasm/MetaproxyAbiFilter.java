@@ -236,6 +236,13 @@ final class MetaproxyAbiFilter extends WasmFilter {
     if (value == null) {
       return result(-1);
     }
+    int length = GuestStrings.asciiLength(value);
+    if (length >= 0) {
+      if (length <= GuestMemory.unsigned(cap)) {
+        strings.writeAscii(in.memory(), buf, value, operation, position);
+      }
+      return result(length);
+    }
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= GuestMemory.unsigned(cap)) {
       GuestMemory.write(in.memory(), buf, bytes, operation, position);

@@ -90,4 +90,30 @@ class GuestStringsTest {
     assertThatThrownBy(() -> read(Memory.PAGE_SIZE - 2, 3))
         .hasMessage("bad argument #1 to 'get' (memory range expected, got [65534, 65537) outside the 65536 bytes of linear memory)");
   }
+
+  @Test
+  void onlyShortAsciiTextIsWrittenThroughTheScratchBuffer() {
+    int limit = GuestStrings.MAX_SCRATCH_CHARS;
+    assertThat(GuestStrings.asciiLength("")).isZero();
+    assertThat(GuestStrings.asciiLength("canary-v2")).isEqualTo(9);
+    assertThat(GuestStrings.asciiLength("\u007f")).isEqualTo(1);
+    assertThat(GuestStrings.asciiLength("a".repeat(limit))).isEqualTo(limit);
+    assertThat(GuestStrings.asciiLength("a".repeat(limit + 1))).as("too long").isEqualTo(-1);
+    assertThat(GuestStrings.asciiLength("ok\u0080")).isEqualTo(-1);
+    assertThat(GuestStrings.asciiLength("\u0141")).as("its low byte is 'A'").isEqualTo(-1);
+    assertThat(GuestStrings.asciiLength("é")).isEqualTo(-1);
+  }
+
+  @Test
+  void anAsciiValueIsWrittenExactlyWithNothingAfterItAndItsRangeChecked() {
+    write(5000, "#".repeat(300));
+    strings.writeAscii(memory, 5000, "b".repeat(GuestStrings.MAX_SCRATCH_CHARS), "get", 2);
+    strings.writeAscii(memory, 5000, "abc", "get", 2);
+    assertThat(memory.readString(5000, 5)).isEqualTo("abcbb");
+    assertThat(memory.readString(5000 + GuestStrings.MAX_SCRATCH_CHARS - 1, 2)).as("the long one's end").isEqualTo("b#");
+    strings.writeAscii(memory, 6000, "", "get", 2);
+    assertThat(memory.read(6000)).isZero();
+    assertThatThrownBy(() -> strings.writeAscii(memory, Memory.PAGE_SIZE - 2, "abc", "get", 2))
+        .hasMessage("bad argument #2 to 'get' (memory range expected, got [65534, 65537) outside the 65536 bytes of linear memory)");
+  }
 }

@@ -233,6 +233,65 @@ class ProxyWasmFilterTest {
     assertThat(request.logs()).contains(new RecordingFilterContext.LogLine("info", "done"));
   }
 
+  /**
+   * Every shape of value a header read hands the guest: short ASCII goes through the filter's scratch buffer, anything
+   * else (non-ASCII, longer than it takes) is encoded on its own; both must arrive byte for byte, with the exact size
+   * allocated, including the empty value (no allocation, pointer and size 0).
+   */
+  @Test
+  void aHeaderValueOfAnyShapeReachesTheGuestAsItsUtf8() {
+    String copying =
+        """
+        (module
+          (import "env" "proxy_get_header_map_value" (func $get_value (param i32 i32 i32 i32 i32) (result i32)))
+          (import "env" "proxy_replace_header_map_value" (func $replace (param i32 i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (global $heap (mut i32) (i32.const 4096))
+          (data (i32.const 300) "v")
+          (data (i32.const 320) "copy")
+          (data (i32.const 340) "absent")
+          (data (i32.const 360) "allocated")
+          (func (export "proxy_on_memory_allocate") (param $n i32) (result i32) (local $p i32)
+            (local.set $p (global.get $heap))
+            (global.set $heap (i32.add (local.get $p) (local.get $n)))
+            (local.get $p))
+          (func (export "proxy_on_context_create") (param i32 i32))
+          (func (export "proxy_on_request_headers") (param $id i32) (param $n i32) (param $eos i32) (result i32)
+            (local $before i32)
+            (local.set $before (global.get $heap))
+            (if (i32.eqz (call $get_value (i32.const 0) (i32.const 300) (i32.const 1) (i32.const 0) (i32.const 8)))
+              (then
+                (drop (call $replace (i32.const 0) (i32.const 320) (i32.const 4) (i32.load (i32.const 0)) (i32.load (i32.const 8))))
+                ;; "allocated" is set when the bytes allocated are exactly the size returned
+                (if (i32.eq (i32.sub (global.get $heap) (local.get $before)) (i32.load (i32.const 8)))
+                  (then (drop (call $replace (i32.const 0) (i32.const 360) (i32.const 9) (i32.const 300) (i32.const 1))))))
+              (else (drop (call $replace (i32.const 0) (i32.const 320) (i32.const 4) (i32.const 340) (i32.const 6)))))
+            (i32.const 0)))
+        """;
+    Filter filter = create(Path.of("."), Map.of("source", copying, "budget", "5s"));
+    int scratch = GuestStrings.MAX_SCRATCH_CHARS;
+    List<String> values =
+        List.of(
+            "canary",
+            "",
+            "\u007f",
+            "é-ü 中 \uD83D\uDE00",
+            "\u0141", // not ASCII, though its low byte is 'A'
+            "a".repeat(scratch),
+            "b".repeat(scratch + 1),
+            "c".repeat(scratch - 1) + "é",
+            "short again");
+    for (String value : values) {
+      RecordingFilterContext request = RecordingFilterContext.request().with("v", value);
+      assertThat(filter.onRequest(request)).isEqualTo(FilterStatus.CONTINUE);
+      assertThat(request.mutation().get("copy")).as("copy of a %d-char value", value.length()).isEqualTo(value);
+      assertThat(request.mutation().get("allocated")).as("exact allocation for %d chars", value.length()).isEqualTo("v");
+    }
+    RecordingFilterContext without = RecordingFilterContext.request();
+    filter.onRequest(without);
+    assertThat(without.mutation().get("copy")).isEqualTo("absent");
+  }
+
   @Test
   void pausingWithoutALocalResponseIsAScriptError() {
     String pausing =

@@ -140,6 +140,51 @@ class WasmFilterTest {
     assertThat(responseCalls(filter)).isEqualTo("1");
   }
 
+  /**
+   * {@code get} writes a value of any shape (short ASCII through the filter's scratch buffer, anything else encoded on
+   * its own) byte for byte, and one that does not fit the guest's buffer not at all, returning its length either way.
+   */
+  @Test
+  void getWritesAValueOfAnyShapeAsItsUtf8OrNothingWhenItDoesNotFit() {
+    String copying =
+        """
+        (module
+          (import "metaproxy" "get" (func $get (param i32 i32 i32 i32) (result i32)))
+          (import "metaproxy" "set" (func $set (param i32 i32 i32 i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "v")
+          (data (i32.const 16) "copy")
+          (data (i32.const 32) "big")
+          (data (i32.const 64) "zzzz")
+          (data (i32.const 80) "untouched")
+          (func (export "on_request") (result i32) (local $n i32)
+            ;; into a 3-byte buffer: a longer value is not written, and its length comes back all the same
+            (local.set $n (call $get (i32.const 0) (i32.const 1) (i32.const 64) (i32.const 3)))
+            (if (i32.gt_s (local.get $n) (i32.const 3))
+              (then (call $set (i32.const 80) (i32.const 9) (i32.const 64) (i32.const 4))))
+            (local.set $n (call $get (i32.const 0) (i32.const 1) (i32.const 1024) (i32.const 400)))
+            (if (i32.gt_s (local.get $n) (i32.const 400))
+              (then (call $set (i32.const 16) (i32.const 4) (i32.const 32) (i32.const 3)))
+              (else (call $set (i32.const 16) (i32.const 4) (i32.const 1024) (local.get $n))))
+            (i32.const 0))
+          (func (export "on_response") (result i32) (i32.const 0)))
+        """;
+    Filter filter = inline(copying);
+    int scratch = GuestStrings.MAX_SCRATCH_CHARS;
+    for (String value :
+        List.of("canary", "", "é-ü 中", "a".repeat(scratch), "b".repeat(scratch + 1), "c".repeat(300) + "é", "ok")) {
+      RecordingFilterContext request = RecordingFilterContext.request().with("v", value);
+      assertThat(filter.onRequest(request)).isEqualTo(FilterStatus.CONTINUE);
+      assertThat(request.mutation().get("copy")).as("copy of a %d-char value", value.length()).isEqualTo(value);
+      assertThat(request.mutation().get("untouched"))
+          .as("the 3-byte buffer after a %d-char value", value.length())
+          .isEqualTo(value.length() > 3 ? "zzzz" : null);
+    }
+    RecordingFilterContext tooBig = RecordingFilterContext.request().with("v", "d".repeat(401));
+    filter.onRequest(tooBig);
+    assertThat(tooBig.mutation().get("copy")).isEqualTo("big");
+  }
+
   @Test
   void keysReachTheHostAsInternedStrings() {
     // so that the Metadata finds them by reference, as it finds the codecs' literal keys
