@@ -22,8 +22,8 @@ import java.nio.charset.StandardCharsets;
  * (they can be anything the traffic carries).
  *
  * <p>The other way, host to guest: a value that is short ASCII text (as metadata values mostly are) is written through
- * a scratch buffer this object reuses ({@link #asciiLength}, {@link #writeAscii}), not a byte array encoded for each
- * value; anything else is encoded with {@link String#getBytes} by the caller.
+ * a scratch buffer this object reuses, not a byte array encoded for each value ({@link #utf8Length}, {@link
+ * #writeUtf8}); anything else is encoded with {@link String#getBytes}.
  *
  * <p>Not thread-safe: one filter, one event loop.
  */
@@ -103,34 +103,52 @@ final class GuestStrings {
   }
 
   /**
-   * The UTF-8 length of {@code value} when {@link #writeAscii} can write it: at most {@link #MAX_SCRATCH_CHARS} chars,
-   * all ASCII, so one byte per char. Otherwise -1, and the caller encodes it with {@link String#getBytes}.
+   * The length of {@code value} in UTF-8, exactly as {@link String#getBytes} encodes it: a surrogate pair is 4 bytes, a
+   * lone surrogate 1 (getBytes writes '?' for it). Counted without encoding, so that a value that does not fit the
+   * guest's buffer, or for which the guest must first allocate, costs no array.
    */
-  static int asciiLength(String value) {
-    int length = value.length();
-    if (length > MAX_SCRATCH_CHARS) {
-      return -1;
-    }
-    for (int i = 0; i < length; i++) {
-      if (value.charAt(i) >= 0x80) {
-        return -1;
+  static int utf8Length(String value) {
+    int chars = value.length();
+    int bytes = chars;
+    for (int i = 0; i < chars; i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        continue;
       }
+      if (c < 0x800) {
+        bytes += 1;
+      } else if (!Character.isSurrogate(c)) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(value.charAt(i + 1))) {
+        bytes += 2; // two chars, four bytes
+        i++;
+      } // a lone surrogate: one byte, as counted
     }
-    return length;
+    return bytes;
   }
 
   /**
-   * Writes {@code value}, which {@link #asciiLength} accepted, at {@code ptr}, checked as {@link GuestMemory#write}
-   * checks. The scratch buffer is filled and copied out in this one call, so a host function that calls the guest
-   * (the allocator) before or after it cannot find it half-written.
+   * Writes {@code value} as UTF-8 at {@code ptr}; {@code length} is its {@link #utf8Length}. Checked as {@link
+   * GuestMemory#write} checks. Short ASCII text (one byte per char, up to {@link #MAX_SCRATCH_CHARS}), what metadata
+   * values mostly are, goes through the scratch buffer; anything else is encoded with {@link String#getBytes}. The
+   * buffer is filled and copied out within this call, so a host function that calls the guest (the allocator) before
+   * it cannot find it half-written.
    */
-  void writeAscii(Memory memory, long ptr, String value, String operation, int position) {
-    int length = value.length();
-    byte[] bytes = scratch;
-    for (int i = 0; i < length; i++) {
-      bytes[i] = (byte) value.charAt(i);
+  void writeUtf8(Memory memory, long ptr, String value, int length, String operation, int position) {
+    if (length == value.length() && length <= MAX_SCRATCH_CHARS) {
+      byte[] bytes = scratch;
+      int i = 0;
+      while (i < length && value.charAt(i) < 0x80) {
+        bytes[i] = (byte) value.charAt(i);
+        i++;
+      }
+      if (i == length) {
+        GuestMemory.write(memory, ptr, bytes, length, operation, position);
+        return;
+      }
+      // as many bytes as chars, yet not ASCII: lone surrogates, which getBytes encodes
     }
-    GuestMemory.write(memory, ptr, bytes, length, operation, position);
+    GuestMemory.write(memory, ptr, value.getBytes(StandardCharsets.UTF_8), operation, position);
   }
 
   /**

@@ -236,18 +236,11 @@ final class MetaproxyAbiFilter extends WasmFilter {
     if (value == null) {
       return result(-1);
     }
-    int length = GuestStrings.asciiLength(value);
-    if (length >= 0) {
-      if (length <= GuestMemory.unsigned(cap)) {
-        strings.writeAscii(in.memory(), buf, value, operation, position);
-      }
-      return result(length);
+    int length = GuestStrings.utf8Length(value);
+    if (length <= GuestMemory.unsigned(cap)) {
+      strings.writeUtf8(in.memory(), buf, value, length, operation, position);
     }
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length <= GuestMemory.unsigned(cap)) {
-      GuestMemory.write(in.memory(), buf, bytes, operation, position);
-    }
-    return result(bytes.length);
+    return result(length);
   }
 
   /** Keys as the ABI returns them: each followed by a NUL byte. */

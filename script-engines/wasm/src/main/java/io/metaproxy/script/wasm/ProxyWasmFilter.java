@@ -614,22 +614,16 @@ final class ProxyWasmFilter extends WasmFilter {
     };
   }
 
-  /**
-   * Hands {@code value} to the guest as UTF-8, as {@link #returnBytes} does; short ASCII text without encoding it into
-   * an array of its own (see {@link GuestStrings#writeAscii}).
-   */
+  /** Hands {@code value} to the guest as UTF-8, as {@link #returnBytes} does, without an array of its own for it. */
   private long[] returnString(Instance in, String value, long dataPtrPtr, long sizePtr) {
-    int length = GuestStrings.asciiLength(value);
-    if (length < 0) {
-      return returnBytes(in, value.getBytes(StandardCharsets.UTF_8), dataPtrPtr, sizePtr);
-    }
+    int length = GuestStrings.utf8Length(value);
     long pointer = 0;
     if (length > 0) {
       pointer = allocate(length);
       if (pointer == 0) {
         return status(INTERNAL_FAILURE);
       }
-      strings.writeAscii(in.memory(), pointer, value, "allocated buffer", 0);
+      strings.writeUtf8(in.memory(), pointer, value, length, "allocated buffer", 0);
     }
     return returnPointer(in, pointer, length, dataPtrPtr, sizePtr);
   }

@@ -91,29 +91,39 @@ class GuestStringsTest {
         .hasMessage("bad argument #1 to 'get' (memory range expected, got [65534, 65537) outside the 65536 bytes of linear memory)");
   }
 
+  /** Every shape the length must count as getBytes encodes it: 1- to 4-byte chars, pairs, lone and reversed surrogates. */
+  private static final String[] SHAPES = {
+    "", "canary-v2", "\u007f", "\u0080", "é", "\u07ff", "\u0800", "中文", "\uffff", "\uD83D\uDE00",
+    "\uD83D", "\uDE00", "x\uD83D", "\uDE00\uD83D", "\uD83D\uD83D\uDE00", "a\uDBFF\uDFFFb", "\u0141",
+    "a".repeat(GuestStrings.MAX_SCRATCH_CHARS), "a".repeat(GuestStrings.MAX_SCRATCH_CHARS + 1),
+    "é".repeat(GuestStrings.MAX_SCRATCH_CHARS), "\uD83D".repeat(10)
+  };
+
   @Test
-  void onlyShortAsciiTextIsWrittenThroughTheScratchBuffer() {
-    int limit = GuestStrings.MAX_SCRATCH_CHARS;
-    assertThat(GuestStrings.asciiLength("")).isZero();
-    assertThat(GuestStrings.asciiLength("canary-v2")).isEqualTo(9);
-    assertThat(GuestStrings.asciiLength("\u007f")).isEqualTo(1);
-    assertThat(GuestStrings.asciiLength("a".repeat(limit))).isEqualTo(limit);
-    assertThat(GuestStrings.asciiLength("a".repeat(limit + 1))).as("too long").isEqualTo(-1);
-    assertThat(GuestStrings.asciiLength("ok\u0080")).isEqualTo(-1);
-    assertThat(GuestStrings.asciiLength("\u0141")).as("its low byte is 'A'").isEqualTo(-1);
-    assertThat(GuestStrings.asciiLength("é")).isEqualTo(-1);
+  void theLengthIsThatOfGetBytesForEveryShape() {
+    for (String value : SHAPES) {
+      assertThat(GuestStrings.utf8Length(value))
+          .as("UTF-8 length of %s", value.chars().mapToObj(Integer::toHexString).toList())
+          .isEqualTo(value.getBytes(StandardCharsets.UTF_8).length);
+    }
   }
 
   @Test
-  void anAsciiValueIsWrittenExactlyWithNothingAfterItAndItsRangeChecked() {
-    write(5000, "#".repeat(300));
-    strings.writeAscii(memory, 5000, "b".repeat(GuestStrings.MAX_SCRATCH_CHARS), "get", 2);
-    strings.writeAscii(memory, 5000, "abc", "get", 2);
-    assertThat(memory.readString(5000, 5)).isEqualTo("abcbb");
-    assertThat(memory.readString(5000 + GuestStrings.MAX_SCRATCH_CHARS - 1, 2)).as("the long one's end").isEqualTo("b#");
-    strings.writeAscii(memory, 6000, "", "get", 2);
-    assertThat(memory.read(6000)).isZero();
-    assertThatThrownBy(() -> strings.writeAscii(memory, Memory.PAGE_SIZE - 2, "abc", "get", 2))
+  void everyShapeIsWrittenAsGetBytesEncodesItWithNothingAfterIt() {
+    for (String value : SHAPES) {
+      byte[] expected = value.getBytes(StandardCharsets.UTF_8);
+      write(5000, "#".repeat(1100));
+      strings.writeUtf8(memory, 5000, value, GuestStrings.utf8Length(value), "get", 2);
+      String shape = value.chars().mapToObj(Integer::toHexString).toList().toString();
+      assertThat(memory.readBytes(5000, expected.length)).as("bytes of %s", shape).isEqualTo(expected);
+      assertThat(memory.read(5000 + expected.length)).as("the byte after %s", shape).isEqualTo((byte) '#');
+    }
+    // a short value after a long one: only its own bytes, none of the scratch buffer's leftovers
+    strings.writeUtf8(memory, 6000, "b".repeat(GuestStrings.MAX_SCRATCH_CHARS), GuestStrings.MAX_SCRATCH_CHARS, "get", 2);
+    write(7000, "####");
+    strings.writeUtf8(memory, 7000, "abc", 3, "get", 2);
+    assertThat(memory.readString(7000, 4)).isEqualTo("abc#");
+    assertThatThrownBy(() -> strings.writeUtf8(memory, Memory.PAGE_SIZE - 2, "abc", 3, "get", 2))
         .hasMessage("bad argument #2 to 'get' (memory range expected, got [65534, 65537) outside the 65536 bytes of linear memory)");
   }
 }
