@@ -9,7 +9,8 @@
  * proxy_on_log, proxy_on_delete). The module keeps no per-context state. An SDK adds its own work on top of this:
  * proxy-wasm/assembly/index.ts measures the AssemblyScript one.
  *
- * Two variants take that cost apart, for FilterChainBenchmark only (bench/engines/run measures the module above):
+ * Two variants take that cost apart, in FilterChainBenchmark and, named in --engines, as rows of bench/engines/run
+ * (whose default proxy-wasm row is the module above):
  *   -DENGINE_ARENA          engine-proxy-wasm-arena.wasm: proxy_on_memory_allocate hands out memory from an arena
  *                           that each request starts afresh, and the filter frees nothing; the difference to
  *                           engine-proxy-wasm-c.wasm is what wasi-libc's malloc and free cost the module.
